@@ -1,0 +1,53 @@
+//! `mcp-stdio`: every example tool, served over stdin/stdout with
+//! in-memory session state. Point a desktop MCP client at this binary.
+
+use clap::{Parser, ValueEnum};
+use lambda_mcp_core::Server;
+use lambda_mcp_sessions::MemorySessions;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Serve Lambda MCP's example tools over stdio.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// How long a tool call may run, in seconds.
+    #[arg(long, env = "MCP_CALL_TIMEOUT_SECS", default_value_t = 30)]
+    call_timeout_secs: u64,
+    /// Log format on stderr (filter with RUST_LOG, default `warn`).
+    #[arg(long, env = "MCP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Pretty,
+    Json,
+}
+
+fn server(args: &Args) -> Server {
+    Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
+        .title("Lambda MCP example tools")
+        .sessions(Arc::new(MemorySessions::default()))
+        .call_timeout(Duration::from_secs(args.call_timeout_secs))
+        .tool(lambda_mcp_tool_hello::say_hello_world)
+        .tool(lambda_mcp_tool_counter::increment_counter)
+        .tool(lambda_mcp_tool_counter::get_counter)
+        .build()
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    init_logs(args.log_format);
+    lambda_mcp_stdio::serve_stdio(server(&args)).await
+}

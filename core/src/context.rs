@@ -1,0 +1,194 @@
+//! [`ToolContext`]: what a tool call can see and do besides its arguments.
+
+use crate::jsonrpc::{Notification, RequestId};
+use crate::principal::Principal;
+use crate::protocol::{
+    logging::{self, LoggingLevel, LoggingMessageParams},
+    progress::{self, ProgressParams, ProgressToken},
+    ProtocolVersion,
+};
+use crate::session::SessionHandle;
+use async_trait::async_trait;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// Where a request's server → client notifications go: the stdio writer, or
+/// the SSE body of an HTTP response. Implemented by transports.
+#[async_trait]
+pub trait Notify: Send + Sync {
+    /// Sends one notification; errors (a closed stream) are the transport's
+    /// to log, the tool carries on.
+    async fn notify(&self, notification: Notification);
+}
+
+/// A sink that drops everything, for calls nobody listens to.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Discard;
+
+#[async_trait]
+impl Notify for Discard {
+    async fn notify(&self, _notification: Notification) {}
+}
+
+/// The context of one tool call. Cheap to clone.
+#[derive(Clone)]
+pub struct ToolContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    request_id: RequestId,
+    version: ProtocolVersion,
+    session: SessionHandle,
+    principal: Option<Principal>,
+    progress_token: Option<ProgressToken>,
+    log_level: Option<LoggingLevel>,
+    notify: Arc<dyn Notify>,
+    cancellation: CancellationToken,
+    deadline: Instant,
+}
+
+/// Builds a [`ToolContext`]; the router does this for every call, tests and
+/// hand-written hosts may too.
+pub struct ToolContextBuilder {
+    inner: Inner,
+}
+
+impl ToolContext {
+    /// Starts a context for request `request_id` with the given deadline.
+    pub fn builder(request_id: RequestId, version: ProtocolVersion, deadline: Instant) -> ToolContextBuilder {
+        ToolContextBuilder {
+            inner: Inner {
+                request_id,
+                version,
+                session: SessionHandle::none("this server has no session store configured"),
+                principal: None,
+                progress_token: None,
+                log_level: None,
+                notify: Arc::new(Discard),
+                cancellation: CancellationToken::new(),
+                deadline,
+            },
+        }
+    }
+
+    /// The session of this call (see [`SessionHandle`]).
+    pub fn session(&self) -> &SessionHandle {
+        &self.inner.session
+    }
+
+    /// The authenticated caller, when the transport knows one.
+    pub fn principal(&self) -> Option<&Principal> {
+        self.inner.principal.as_ref()
+    }
+
+    /// The JSON-RPC id of the `tools/call` request.
+    pub fn request_id(&self) -> &RequestId {
+        &self.inner.request_id
+    }
+
+    /// The protocol version the caller speaks.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.version
+    }
+
+    /// When the router will give up on this call.
+    pub fn deadline(&self) -> Instant {
+        self.inner.deadline
+    }
+
+    /// Fires when the client cancels the call or its deadline passes; a
+    /// long-running tool can `select!` on `cancelled()` to stop early.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.inner.cancellation
+    }
+
+    /// Whether the call has been cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancellation.is_cancelled()
+    }
+
+    /// Reports progress, if the client asked for it (a `progressToken`);
+    /// otherwise does nothing. `progress` must increase from call to call.
+    pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        let Some(token) = &self.inner.progress_token else { return };
+        let params = ProgressParams {
+            progress_token: token.clone(),
+            progress,
+            total,
+            message: message.map(str::to_owned),
+        };
+        self.send(progress::methods::PROGRESS, &params).await;
+    }
+
+    /// Sends a log message to the client, if it asked for this level.
+    pub async fn log(&self, level: LoggingLevel, data: impl Into<Value>) {
+        match self.inner.log_level {
+            Some(min) if level >= min => {}
+            _ => return,
+        }
+        let params = LoggingMessageParams { level, logger: None, data: data.into() };
+        self.send(logging::methods::MESSAGE, &params).await;
+    }
+
+    async fn send(&self, method: &str, params: &impl serde::Serialize) {
+        let Ok(Value::Object(params)) = serde_json::to_value(params) else { return };
+        self.inner.notify.notify(Notification::new(method, Some(params))).await;
+    }
+}
+
+impl ToolContextBuilder {
+    /// The call's session.
+    pub fn session(mut self, session: SessionHandle) -> Self {
+        self.inner.session = session;
+        self
+    }
+
+    /// The authenticated caller.
+    pub fn principal(mut self, principal: Option<Principal>) -> Self {
+        self.inner.principal = principal;
+        self
+    }
+
+    /// The request's `_meta.progressToken`.
+    pub fn progress_token(mut self, token: Option<ProgressToken>) -> Self {
+        self.inner.progress_token = token;
+        self
+    }
+
+    /// The least severe level the client wants log messages for (`None`: no logs).
+    pub fn log_level(mut self, level: Option<LoggingLevel>) -> Self {
+        self.inner.log_level = level;
+        self
+    }
+
+    /// Where notifications go.
+    pub fn notify(mut self, notify: Arc<dyn Notify>) -> Self {
+        self.inner.notify = notify;
+        self
+    }
+
+    /// The token that cancels the call.
+    pub fn cancellation(mut self, token: CancellationToken) -> Self {
+        self.inner.cancellation = token;
+        self
+    }
+
+    /// The finished context.
+    pub fn build(self) -> ToolContext {
+        ToolContext { inner: Arc::new(self.inner) }
+    }
+}
+
+impl std::fmt::Debug for ToolContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolContext")
+            .field("request_id", &self.inner.request_id)
+            .field("version", &self.inner.version)
+            .field("session", &self.inner.session)
+            .field("principal", &self.inner.principal)
+            .finish_non_exhaustive()
+    }
+}

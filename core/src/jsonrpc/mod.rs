@@ -1,0 +1,216 @@
+//! JSON-RPC 2.0 messages, parsed once at the edge into typed values.
+//!
+//! A transport hands raw bytes to [`parse`]; everything past that point works
+//! with [`Message`] and its parts. `serde_json::Value` survives only as the
+//! `params` and `result` payloads, which the router types per method.
+
+mod error;
+mod id;
+
+pub use error::{ErrorCode, ErrorObject};
+pub use id::RequestId;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The only protocol version string JSON-RPC 2.0 allows.
+pub const JSONRPC_VERSION: &str = "2.0";
+
+/// A request: a method call that expects a response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Request {
+    /// Always `"2.0"`.
+    pub jsonrpc: Version,
+    /// The id the response must echo.
+    pub id: RequestId,
+    /// The method name.
+    pub method: String,
+    /// The parameters, when present (MCP only uses objects).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Map<String, Value>>,
+}
+
+/// A notification: a method call without an id, never answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notification {
+    /// Always `"2.0"`.
+    pub jsonrpc: Version,
+    /// The method name.
+    pub method: String,
+    /// The parameters, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Map<String, Value>>,
+}
+
+/// A successful response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    /// Always `"2.0"`.
+    pub jsonrpc: Version,
+    /// The id of the request this answers.
+    pub id: RequestId,
+    /// The result payload.
+    pub result: Value,
+}
+
+/// An error response. `id` is `None` when the request's id could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorResponse {
+    /// Always `"2.0"`.
+    pub jsonrpc: Version,
+    /// The id of the failed request, or `null`.
+    pub id: Option<RequestId>,
+    /// What went wrong.
+    pub error: ErrorObject,
+}
+
+/// Any single JSON-RPC message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Message {
+    /// A call that expects an answer.
+    Request(Request),
+    /// A call without an answer.
+    Notification(Notification),
+    /// A successful answer.
+    Response(Response),
+    /// A failed answer.
+    Error(ErrorResponse),
+}
+
+/// The `"jsonrpc": "2.0"` marker; serialises as the string and nothing else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Version;
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(JSONRPC_VERSION)
+    }
+}
+
+/// What a transport read: one message or a batch (an array, only legal in
+/// the 2025-03-26 protocol version).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// A single message.
+    Single(Message),
+    /// A non-empty array of messages, each parsed on its own: a malformed
+    /// element yields its own error response.
+    Batch(Vec<Result<Message, ErrorResponse>>),
+}
+
+/// Parses one frame (a stdio line or an HTTP body).
+///
+/// Errors are ready-to-send error responses: -32700 for text that is not
+/// JSON, -32600 for JSON that is not a JSON-RPC message.
+///
+/// ```
+/// use lambda_mcp_core::jsonrpc::{parse, ErrorCode, Incoming, Message};
+/// let msg = parse(br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).unwrap();
+/// assert!(matches!(msg, Incoming::Single(Message::Request(_))));
+/// let err = parse(b"{not json").unwrap_err();
+/// assert_eq!(err.error.code, ErrorCode::PARSE_ERROR);
+/// ```
+pub fn parse(bytes: &[u8]) -> Result<Incoming, ErrorResponse> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ErrorResponse::new(None, ErrorObject::parse_error(e.to_string())))?;
+    match value {
+        Value::Array(items) if items.is_empty() => Err(ErrorResponse::new(
+            None,
+            ErrorObject::invalid_request("an empty batch is not a valid request"),
+        )),
+        Value::Array(items) => Ok(Incoming::Batch(
+            items.into_iter().map(Message::from_value).collect(),
+        )),
+        other => Message::from_value(other).map(Incoming::Single),
+    }
+}
+
+impl Message {
+    /// Classifies a JSON value as a JSON-RPC message.
+    pub fn from_value(value: Value) -> Result<Message, ErrorResponse> {
+        let Value::Object(mut obj) = value else {
+            return Err(ErrorResponse::new(
+                None,
+                ErrorObject::invalid_request("a JSON-RPC message must be an object"),
+            ));
+        };
+        let id = match obj.remove("id") {
+            None => None,
+            Some(raw) => Some(RequestId::from_value(raw).map_err(|why| {
+                ErrorResponse::new(None, ErrorObject::invalid_request(why))
+            })?),
+        };
+        let invalid = |why: &str| ErrorResponse::new(id.clone(), ErrorObject::invalid_request(why));
+        if obj.get("jsonrpc").and_then(Value::as_str) != Some(JSONRPC_VERSION) {
+            return Err(invalid("\"jsonrpc\" must be \"2.0\""));
+        }
+        if let Some(method) = obj.remove("method") {
+            let Value::String(method) = method else {
+                return Err(invalid("\"method\" must be a string"));
+            };
+            let params = match obj.remove("params") {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(map)) => Some(map),
+                Some(_) => return Err(invalid("\"params\" must be an object")),
+            };
+            return Ok(match id {
+                Some(id) => Message::Request(Request { jsonrpc: Version, id, method, params }),
+                None => Message::Notification(Notification { jsonrpc: Version, method, params }),
+            });
+        }
+        match (id, obj.remove("result"), obj.remove("error")) {
+            (Some(id), Some(result), None) => {
+                Ok(Message::Response(Response { jsonrpc: Version, id, result }))
+            }
+            (id, None, Some(error)) => {
+                let error: ErrorObject = serde_json::from_value(error).map_err(|e| {
+                    ErrorResponse::new(id.clone(), ErrorObject::invalid_request(e.to_string()))
+                })?;
+                Ok(Message::Error(ErrorResponse { jsonrpc: Version, id, error }))
+            }
+            (id, _, _) => Err(ErrorResponse::new(
+                id,
+                ErrorObject::invalid_request("a message needs \"method\", \"result\" or \"error\""),
+            )),
+        }
+    }
+}
+
+impl Request {
+    /// A request with the given id, method and parameters.
+    pub fn new(id: impl Into<RequestId>, method: impl Into<String>, params: Option<Map<String, Value>>) -> Self {
+        Request { jsonrpc: Version, id: id.into(), method: method.into(), params }
+    }
+}
+
+impl Notification {
+    /// A notification with the given method and parameters.
+    pub fn new(method: impl Into<String>, params: Option<Map<String, Value>>) -> Self {
+        Notification { jsonrpc: Version, method: method.into(), params }
+    }
+}
+
+impl Response {
+    /// A successful response to `id`.
+    pub fn new(id: RequestId, result: Value) -> Self {
+        Response { jsonrpc: Version, id, result }
+    }
+}
+
+impl ErrorResponse {
+    /// An error response to `id` (or to an unreadable id).
+    pub fn new(id: Option<RequestId>, error: ErrorObject) -> Self {
+        ErrorResponse { jsonrpc: Version, id, error }
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        Message::from_value(value).map_err(|e| serde::de::Error::custom(e.error.message))
+    }
+}
+
+#[cfg(test)]
+mod tests;

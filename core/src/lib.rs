@@ -1,0 +1,72 @@
+//! # lambda-mcp-core
+//!
+//! The transport-agnostic core of Lambda MCP: JSON-RPC 2.0, the MCP types of
+//! both protocol eras (the `initialize` handshake of 2024-11-05 … 2025-11-25
+//! and the stateless 2026-07-28 revision), the [`Tool`] trait, the
+//! [`#[tool]`](macro@tool) macro and the router ([`Server`]).
+//!
+//! It knows no transport and no AWS: stdio, hyper and Lambda adapters feed
+//! it parsed messages, and sessions reach it through [`SessionManager`].
+//!
+//! ```
+//! use lambda_mcp_core::{tool, Server, ToolContext, ToolError};
+//!
+//! /// Say hello world!
+//! #[tool]
+//! async fn say_hello_world() -> String {
+//!     "Hello MCP World!".into()
+//! }
+//!
+//! /// Increment a session-based counter.
+//! #[tool]
+//! async fn increment_counter(ctx: &ToolContext) -> Result<i64, ToolError> {
+//!     Ok(ctx.session().increment("counter", 1).await?)
+//! }
+//!
+//! let server = Server::builder("mcp-lambda-server", "1.0.0")
+//!     .tool(say_hello_world)
+//!     .tool(increment_counter)
+//!     .build();
+//! assert_eq!(server.tool_names(), ["say_hello_world", "increment_counter"]);
+//! ```
+
+pub mod context;
+mod error;
+pub mod jsonrpc;
+mod principal;
+pub mod protocol;
+mod server;
+pub mod session;
+mod tool;
+
+pub use context::{Notify, ToolContext};
+pub use error::ToolError;
+pub use principal::Principal;
+pub use protocol::{CallToolResult, Content, ProtocolVersion, ToolAnnotations, ToolInfo};
+pub use server::{Connection, Reply, Server, ServerBuilder};
+pub use session::{Session, SessionError, SessionHandle, SessionId, SessionManager, SessionState};
+pub use tool::{
+    input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered, StatefulTool, Structured, Tool,
+    ToolSet,
+};
+
+pub use async_trait::async_trait;
+pub use lambda_mcp_macros::tool;
+/// Re-exported so tool crates can derive `JsonSchema` for argument and
+/// output types without depending on schemars themselves.
+pub use schemars;
+/// Re-exported for `#[derive(Serialize, Deserialize)]` in tool crates.
+pub use serde;
+/// Re-exported for building JSON values in tool crates.
+pub use serde_json;
+
+/// Not public API: what `#[tool]` expands to.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::tool::{Arguments, IntoToolResult, OutputShape, Structured};
+    pub use async_trait::async_trait;
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+    pub use std::sync::OnceLock;
+}

@@ -1,0 +1,126 @@
+//! `tools/list` and `tools/call`.
+
+use super::Content;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A tool as advertised by `tools/list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolInfo {
+    /// Unique name, used by `tools/call`.
+    pub name: String,
+    /// Human-readable name (2025-06-18 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What the tool does, for the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// JSON Schema of the arguments (an object schema).
+    pub input_schema: Map<String, Value>,
+    /// JSON Schema of `structuredContent` (2025-06-18 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Map<String, Value>>,
+    /// Behaviour hints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<ToolAnnotations>,
+}
+
+/// Hints about a tool's behaviour; never a security boundary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolAnnotations {
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The tool does not modify its environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_hint: Option<bool>,
+    /// The tool may destroy data (meaningful when not read-only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destructive_hint: Option<bool>,
+    /// Calling twice with the same arguments has no extra effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotent_hint: Option<bool>,
+    /// The tool talks to an open world (e.g. the web).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_world_hint: Option<bool>,
+}
+
+/// `tools/list` result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListToolsResult {
+    /// One page of tools.
+    pub tools: Vec<ToolInfo>,
+    /// Where the next page starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// `tools/call` parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallToolParams {
+    /// The tool to call.
+    pub name: String,
+    /// Its arguments.
+    #[serde(default)]
+    pub arguments: Option<Map<String, Value>>,
+}
+
+/// `tools/call` result. Tool failures are results with `isError`, not
+/// JSON-RPC errors, so the model can see them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallToolResult {
+    /// Unstructured content.
+    pub content: Vec<Content>,
+    /// Structured content matching the tool's `outputSchema`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_content: Option<Value>,
+    /// Whether the call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_error: Option<bool>,
+}
+
+impl CallToolResult {
+    /// A successful result with the given content.
+    pub fn success(content: Vec<Content>) -> Self {
+        CallToolResult { content, structured_content: None, is_error: None }
+    }
+
+    /// A successful result with one text block.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::success(vec![Content::text(text)])
+    }
+
+    /// A failed call, explained to the model in one text block.
+    pub fn error(message: impl Into<String>) -> Self {
+        CallToolResult { content: vec![Content::text(message)], structured_content: None, is_error: Some(true) }
+    }
+
+    /// A successful structured result: the JSON text in `content` (for
+    /// clients that ignore `structuredContent`) and the value itself.
+    pub fn structured(value: Value) -> Self {
+        CallToolResult {
+            content: vec![Content::text(value.to_string())],
+            structured_content: Some(value),
+            is_error: None,
+        }
+    }
+
+    /// Whether this result reports a failure.
+    pub fn failed(&self) -> bool {
+        self.is_error == Some(true)
+    }
+}
+
+/// Method names of this area.
+pub mod methods {
+    /// Lists tools.
+    pub const LIST: &str = "tools/list";
+    /// Calls a tool.
+    pub const CALL: &str = "tools/call";
+    /// Server → client: the tool list changed.
+    pub const LIST_CHANGED: &str = "notifications/tools/list_changed";
+}

@@ -1,0 +1,64 @@
+//! Client requests, typed once from method name and params.
+
+use crate::jsonrpc::ErrorObject;
+use crate::protocol::{
+    discovery, lifecycle, logging::{self, SetLevelParams}, tools, CallToolParams, Era, InitializeParams,
+    PaginatedParams,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// A request the router serves.
+#[derive(Debug)]
+pub(crate) enum ClientRequest {
+    /// `initialize` (handshake era).
+    Initialize(InitializeParams),
+    /// `ping` (handshake era).
+    Ping,
+    /// `server/discover` (stateless era).
+    Discover,
+    /// `logging/setLevel` (handshake era).
+    SetLevel(SetLevelParams),
+    /// `tools/list`.
+    ListTools(PaginatedParams),
+    /// `tools/call`.
+    CallTool(CallToolParams),
+}
+
+impl ClientRequest {
+    /// Types a request of the given era; unknown (or, in this era, removed)
+    /// methods are -32601, params that do not fit are -32602.
+    pub(crate) fn parse(method: &str, params: Option<Map<String, Value>>, era: Era) -> Result<Self, ErrorObject> {
+        use ClientRequest as R;
+        let handshake = era == Era::Handshake;
+        Ok(match method {
+            lifecycle::methods::INITIALIZE if handshake => R::Initialize(typed(params)?),
+            lifecycle::methods::PING if handshake => R::Ping,
+            discovery::methods::DISCOVER if !handshake => R::Discover,
+            logging::methods::SET_LEVEL if handshake => R::SetLevel(typed(params)?),
+            tools::methods::LIST => R::ListTools(typed_or_default(params)?),
+            tools::methods::CALL => R::CallTool(typed(params)?),
+            other => return Err(ErrorObject::method_not_found(other)),
+        })
+    }
+}
+
+fn typed<T: DeserializeOwned>(params: Option<Map<String, Value>>) -> Result<T, ErrorObject> {
+    let value = Value::Object(params.unwrap_or_default());
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            ErrorObject::invalid_params(inner.to_string())
+        } else {
+            ErrorObject::invalid_params(format!("`{path}`: {inner}"))
+        }
+    })
+}
+
+fn typed_or_default<T: DeserializeOwned + Default>(params: Option<Map<String, Value>>) -> Result<T, ErrorObject> {
+    match params {
+        None => Ok(T::default()),
+        some => typed(some),
+    }
+}

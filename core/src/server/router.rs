@@ -1,0 +1,220 @@
+//! Message dispatch: era detection, lifecycle checks, then one handler per
+//! request type.
+
+use super::connection::Connection;
+use super::era::{self, Cache, RequestScope};
+use super::request::ClientRequest;
+use super::Server;
+use crate::context::Notify;
+use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, Request, Response};
+use crate::protocol::{
+    cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult, ProtocolVersion,
+};
+use super::connection::InFlight;
+use crate::jsonrpc::RequestId;
+use futures_util::future::{self, join_all};
+use futures_util::FutureExt;
+use std::future::Future;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// What the server sends back for one frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// The answer to a single request.
+    Single(Message),
+    /// The answers to a batch, in no particular order.
+    Batch(Vec<Message>),
+}
+
+impl Reply {
+    /// The reply as JSON text.
+    pub fn to_json(&self) -> String {
+        match self {
+            Reply::Single(m) => serde_json::to_string(m),
+            Reply::Batch(ms) => serde_json::to_string(ms),
+        }
+        .expect("JSON-RPC messages always serialise")
+    }
+}
+
+impl Server {
+    /// Handles one parsed frame: a message or, under 2025-03-26, a batch.
+    /// Resolves to `None` when nothing is to be sent (notifications,
+    /// cancelled requests).
+    ///
+    /// The request is admitted when this is called, not when the future is
+    /// first polled: its era is judged by the connection's state at that
+    /// moment and it can be cancelled from then on. A transport may spawn
+    /// the future and go on reading.
+    pub fn handle_incoming(&self, conn: &Connection, incoming: Incoming, notify: Arc<dyn Notify>) -> impl Future<Output = Option<Reply>> + Send + 'static {
+        let batch = match incoming {
+            Incoming::Single(message) => {
+                let one = self.handle(conn, message, notify);
+                return async move { one.await.map(Reply::Single) }.boxed();
+            }
+            Incoming::Batch(items) => items,
+        };
+        if conn.protocol_version() != Some(ProtocolVersion::V2025_03_26) {
+            let err = ErrorObject::invalid_request("JSON-RPC batches are only allowed in protocol version 2025-03-26");
+            return future::ready(Some(Reply::Single(Message::Error(ErrorResponse::new(None, err))))).boxed();
+        }
+        let admitted: Vec<_> = batch
+            .into_iter()
+            .map(|item| match item {
+                Ok(message) => self.handle(conn, message, notify.clone()).boxed(),
+                Err(err) => future::ready(Some(Message::Error(err))).boxed(),
+            })
+            .collect();
+        async move {
+            let replies: Vec<Message> = join_all(admitted).await.into_iter().flatten().collect();
+            (!replies.is_empty()).then_some(Reply::Batch(replies))
+        }
+        .boxed()
+    }
+
+    /// Handles one message (admitted when called, as for
+    /// [`Server::handle_incoming`]). Requests get a response unless
+    /// cancelled; notifications and client responses get nothing.
+    pub fn handle(&self, conn: &Connection, message: Message, notify: Arc<dyn Notify>) -> impl Future<Output = Option<Message>> + Send + 'static {
+        let (server, conn) = (self.clone(), conn.clone());
+        let admitted = match message {
+            Message::Request(request) => Ok(server.admit(&conn, request)),
+            Message::Notification(notification) => {
+                server.notification(&conn, notification);
+                Err(None)
+            }
+            Message::Response(_) | Message::Error(_) => {
+                tracing::debug!("ignoring a response: this server sends no requests");
+                Err(None)
+            }
+        };
+        async move {
+            let admitted = match admitted {
+                Ok(admitted) => admitted,
+                Err(nothing) => return nothing,
+            };
+            let id = admitted.id.clone();
+            match server.dispatch(&conn, admitted, notify).await {
+                Ok(Some(result)) => Some(Message::Response(Response::new(id, result))),
+                Ok(None) => None,
+                Err(error) => Some(Message::Error(ErrorResponse::new(Some(id), error))),
+            }
+        }
+    }
+
+    /// Settles a request's era against the connection as it is now, and
+    /// registers it for cancellation.
+    fn admit(&self, conn: &Connection, request: Request) -> Admitted {
+        let Request { id, method, params, .. } = request;
+        let scope = match era::stateless_scope(params.as_ref()) {
+            Err(e) => Err(e),
+            Ok(Some(scope)) => Ok(scope),
+            Ok(None) if method == lifecycle::methods::INITIALIZE || method == lifecycle::methods::PING => Ok(RequestScope {
+                version: ProtocolVersion::LATEST_HANDSHAKE,
+                log_level: None,
+                progress_token: None,
+            }),
+            Ok(None) => match conn.protocol_version() {
+                Some(version) => Ok(RequestScope {
+                    version,
+                    log_level: conn.log_level(),
+                    progress_token: era::progress_token(params.as_ref()),
+                }),
+                None => Err(not_initialized(&method)),
+            },
+        };
+        let in_flight = conn.start(&id);
+        Admitted { id, method, params, scope, in_flight }
+    }
+
+    async fn dispatch(&self, conn: &Connection, admitted: Admitted, notify: Arc<dyn Notify>) -> Result<Option<Value>, ErrorObject> {
+        let Admitted { id, method, params, scope, in_flight } = admitted;
+        let scope = scope?;
+        let version = scope.version;
+        let (mut result, cache) = match ClientRequest::parse(&method, params, version.era())? {
+            ClientRequest::Initialize(params) => (self.initialize(conn, params)?, Cache::No),
+            ClientRequest::Ping => (json!({}), Cache::No),
+            ClientRequest::Discover => (self.discover(), self.cacheable()),
+            ClientRequest::SetLevel(params) => {
+                conn.set_log_level(params.level);
+                (json!({}), Cache::No)
+            }
+            ClientRequest::ListTools(params) => (self.list_tools(params.cursor.as_deref(), version)?, self.cacheable()),
+            ClientRequest::CallTool(params) => match self.call_tool(conn, id, params, scope, in_flight, notify).await? {
+                Some(result) => (result, Cache::No),
+                None => return Ok(None),
+            },
+        };
+        era::dress(&mut result, version, cache, &self.server_info_json());
+        Ok(Some(result))
+    }
+
+    fn initialize(&self, conn: &Connection, params: InitializeParams) -> Result<Value, ErrorObject> {
+        if conn.protocol_version().is_some() {
+            return Err(ErrorObject::invalid_request("the connection is already initialized"));
+        }
+        let version = ProtocolVersion::negotiate(&params.protocol_version);
+        conn.negotiated(version);
+        tracing::debug!(client = %params.client_info.name, requested = %params.protocol_version, %version, "initialize");
+        let result = InitializeResult {
+            protocol_version: version,
+            capabilities: self.inner.capabilities.clone(),
+            server_info: self.inner.info.clone(),
+            instructions: self.inner.instructions.clone(),
+        };
+        Ok(serde_json::to_value(result).expect("InitializeResult serialises"))
+    }
+
+    fn discover(&self) -> Value {
+        let mut supported: Vec<String> = ProtocolVersion::ALL.iter().map(|v| v.to_string()).collect();
+        supported.reverse();
+        let result = DiscoverResult {
+            supported_versions: supported,
+            capabilities: self.inner.capabilities.clone(),
+            instructions: self.inner.instructions.clone(),
+        };
+        serde_json::to_value(result).expect("DiscoverResult serialises")
+    }
+
+    fn cacheable(&self) -> Cache {
+        Cache::Ttl { ttl_ms: u64::try_from(self.inner.list_ttl.as_millis()).unwrap_or(u64::MAX) }
+    }
+
+    fn server_info_json(&self) -> Value {
+        serde_json::to_value(&self.inner.info).expect("Implementation serialises")
+    }
+
+    fn notification(&self, conn: &Connection, notification: Notification) {
+        match notification.method.as_str() {
+            lifecycle::methods::INITIALIZED => conn.mark_initialized(),
+            cancellation::methods::CANCELLED => {
+                let params = Value::Object(notification.params.unwrap_or_else(Map::new));
+                match serde_json::from_value::<CancelledParams>(params) {
+                    Ok(p) => {
+                        let found = conn.cancel(&p.request_id);
+                        tracing::debug!(request = %p.request_id, found, reason = p.reason.as_deref(), "cancelled");
+                    }
+                    Err(e) => tracing::debug!(error = %e, "ignoring a malformed notifications/cancelled"),
+                }
+            }
+            other => tracing::debug!(method = other, "ignoring notification"),
+        }
+    }
+}
+
+fn not_initialized(method: &str) -> ErrorObject {
+    ErrorObject::invalid_request(format!(
+        "`{method}` before `initialize`: start with `initialize` (protocol versions up to 2025-11-25), \
+         or send `_meta[\"io.modelcontextprotocol/protocolVersion\"]` with every request (2026-07-28)"
+    ))
+}
+
+/// A request admitted on its connection, waiting to be served.
+struct Admitted {
+    id: RequestId,
+    method: String,
+    params: Option<Map<String, Value>>,
+    scope: Result<RequestScope, ErrorObject>,
+    in_flight: InFlight,
+}

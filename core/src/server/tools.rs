@@ -1,0 +1,105 @@
+//! `tools/list` and `tools/call`.
+
+use super::connection::{Connection, InFlight};
+use super::era::RequestScope;
+use super::pagination;
+use super::Server;
+use crate::context::{Notify, ToolContext};
+use crate::error::ToolError;
+use crate::jsonrpc::{ErrorCode, ErrorObject, RequestId};
+use crate::protocol::{CallToolParams, CallToolResult, ProtocolVersion, ToolInfo};
+use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
+use futures_util::FutureExt;
+use serde_json::{json, Value};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+impl Server {
+    pub(super) fn list_tools(&self, cursor: Option<&str>, version: ProtocolVersion) -> Result<Value, ErrorObject> {
+        let tools = &self.inner.tools;
+        let (start, end, next) = pagination::page(cursor, tools.len(), self.inner.page_size)?;
+        let page: Vec<Value> = tools[start..end].iter().map(|t| tool_json(&t.info, version)).collect();
+        let mut result = json!({ "tools": page });
+        if let Some(next) = next {
+            result["nextCursor"] = Value::from(next);
+        }
+        Ok(result)
+    }
+
+    /// Runs one call; `Ok(None)` when the client cancelled it (no response
+    /// is sent). Only an unknown tool is a protocol error.
+    pub(super) async fn call_tool(
+        &self,
+        conn: &Connection,
+        id: RequestId,
+        params: CallToolParams,
+        scope: RequestScope,
+        in_flight: InFlight,
+        notify: Arc<dyn Notify>,
+    ) -> Result<Option<Value>, ErrorObject> {
+        let Some(entry) = self.inner.tool_index.get(&params.name).map(|&i| &self.inner.tools[i]) else {
+            return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {}", params.name))
+                .with_data(json!({ "name": params.name })));
+        };
+        let timeout = self.inner.call_timeout;
+        let ctx = ToolContext::builder(id, scope.version, Instant::now() + timeout)
+            .session(conn.session_handle())
+            .principal(conn.principal().cloned())
+            .progress_token(scope.progress_token)
+            .log_level(scope.log_level)
+            .notify(notify)
+            .cancellation(in_flight.token.clone())
+            .build();
+        let args = Arguments::new(params.arguments.unwrap_or_default());
+        let outcome = tokio::select! {
+            biased;
+            _ = in_flight.token.cancelled() => return Ok(None),
+            outcome = tokio::time::timeout(timeout, invoke(entry, args, &ctx)) => outcome,
+        };
+        let mut result = match outcome {
+            Ok(Ok(result)) => result,
+            Ok(Err(ToolError::Cancelled)) => return Ok(None),
+            Ok(Err(err)) => err.into_result(),
+            Err(_) => {
+                // Tell an actor tool to stop, too.
+                in_flight.token.cancel();
+                ToolError::DeadlineExceeded { tool: params.name, after: timeout }.into_result()
+            }
+        };
+        if let Err(err) = ctx.session().flush().await {
+            result = ToolError::from(err).into_result();
+        }
+        if !scope.version.has_structured_output() {
+            result.structured_content = None;
+        }
+        Ok(Some(serde_json::to_value(result).expect("CallToolResult serialises")))
+    }
+}
+
+async fn invoke(entry: &Entry, args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
+    match &entry.handler {
+        Handler::Inline(tool) => AssertUnwindSafe(tool.call(args, ctx)).catch_unwind().await.unwrap_or_else(|panic| {
+            Err(ToolError::Panicked { tool: entry.info.name.clone(), message: panic_message(&panic) })
+        }),
+        Handler::Actor(addr) => {
+            let call = crate::tool::actor::Call { name: entry.info.name.clone(), args, ctx: ctx.clone() };
+            addr.send(call)
+                .await
+                .unwrap_or_else(|e| Err(ToolError::failed(format!("tool `{}` is unavailable: {e}", entry.info.name))))
+        }
+    }
+}
+
+/// A tool's `tools/list` entry, without the fields the caller's version
+/// does not know.
+fn tool_json(info: &ToolInfo, version: ProtocolVersion) -> Value {
+    let mut value = serde_json::to_value(info).expect("ToolInfo serialises");
+    if !version.has_structured_output() {
+        if let Value::Object(map) = &mut value {
+            map.remove("outputSchema");
+            map.remove("title");
+        }
+    }
+    value
+}

@@ -1,0 +1,66 @@
+//! Session-counter tools: state that lives as long as the conversation.
+//! They use only `ctx.session()`, so they work with every session store
+//! (in memory, DynamoDB) and every transport.
+//!
+//! ```
+//! let server = lambda_mcp_core::Server::builder("demo", "1.0.0")
+//!     .tool(lambda_mcp_tool_counter::increment_counter)
+//!     .tool(lambda_mcp_tool_counter::get_counter)
+//!     .build();
+//! assert_eq!(server.tool_names(), ["increment_counter", "get_counter"]);
+//! ```
+
+use lambda_mcp_core::{tool, ToolContext, ToolError};
+
+/// The session key the counter is kept under.
+pub const COUNTER_KEY: &str = "counter";
+
+/// Increment a session-based counter and return its new value.
+#[tool(idempotent = false, open_world = false)]
+pub async fn increment_counter(
+    ctx: &ToolContext,
+    /// How much to add (default 1; may be negative).
+    #[tool(default = 1)]
+    by: i64,
+) -> Result<i64, ToolError> {
+    Ok(ctx.session().increment(COUNTER_KEY, by).await?)
+}
+
+/// Get the current value of the session-based counter (0 if never incremented).
+#[tool(read_only, open_world = false)]
+pub async fn get_counter(ctx: &ToolContext) -> Result<i64, ToolError> {
+    Ok(ctx.session().get::<i64>(COUNTER_KEY).await?.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_mcp_core::jsonrpc::RequestId;
+    use lambda_mcp_core::{ProtocolVersion, SessionHandle, SessionManager};
+    use lambda_mcp_sessions::MemorySessions;
+    use std::time::{Duration, Instant};
+
+    async fn ctx() -> ToolContext {
+        let session = MemorySessions::default().create(None).await.unwrap();
+        ToolContext::builder(RequestId::Number(1), ProtocolVersion::V2025_11_25, Instant::now() + Duration::from_secs(5))
+            .session(SessionHandle::new(session))
+            .build()
+    }
+
+    #[tokio::test]
+    async fn counts_per_session() {
+        let ctx = ctx().await;
+        assert_eq!(get_counter::run(&ctx).await.unwrap(), 0);
+        assert_eq!(increment_counter::run(&ctx, 1).await.unwrap(), 1);
+        assert_eq!(increment_counter::run(&ctx, 5).await.unwrap(), 6);
+        assert_eq!(get_counter::run(&ctx).await.unwrap(), 6);
+        assert_eq!(get_counter::run(&ctx().await).await.unwrap(), 0, "another session starts at 0");
+    }
+
+    #[tokio::test]
+    async fn without_a_session_the_error_says_why() {
+        let ctx = ToolContext::builder(RequestId::Number(1), ProtocolVersion::V2025_11_25, Instant::now()).build();
+        let err = increment_counter::run(&ctx, 1).await.unwrap_err().to_string();
+        assert!(err.contains("no session"), "{err}");
+    }
+}
