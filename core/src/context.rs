@@ -58,7 +58,11 @@ pub struct ToolContextBuilder {
 
 impl ToolContext {
     /// Starts a context for request `request_id` with the given deadline.
-    pub fn builder(request_id: RequestId, version: ProtocolVersion, deadline: Instant) -> ToolContextBuilder {
+    pub fn builder(
+        request_id: RequestId,
+        version: ProtocolVersion,
+        deadline: Instant,
+    ) -> ToolContextBuilder {
         ToolContextBuilder {
             inner: Inner {
                 request_id,
@@ -113,7 +117,9 @@ impl ToolContext {
     /// Reports progress, if the client asked for it (a `progressToken`);
     /// otherwise does nothing. `progress` must increase from call to call.
     pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
-        let Some(token) = &self.inner.progress_token else { return };
+        let Some(token) = &self.inner.progress_token else {
+            return;
+        };
         let params = ProgressParams {
             progress_token: token.clone(),
             progress,
@@ -129,13 +135,22 @@ impl ToolContext {
             Some(min) if level >= min => {}
             _ => return,
         }
-        let params = LoggingMessageParams { level, logger: None, data: data.into() };
+        let params = LoggingMessageParams {
+            level,
+            logger: None,
+            data: data.into(),
+        };
         self.send(logging::methods::MESSAGE, &params).await;
     }
 
     async fn send(&self, method: &str, params: &impl serde::Serialize) {
-        let Ok(Value::Object(params)) = serde_json::to_value(params) else { return };
-        self.inner.notify.notify(Notification::new(method, Some(params))).await;
+        let Ok(Value::Object(params)) = serde_json::to_value(params) else {
+            return;
+        };
+        self.inner
+            .notify
+            .notify(Notification::new(method, Some(params)))
+            .await;
     }
 }
 
@@ -178,7 +193,9 @@ impl ToolContextBuilder {
 
     /// The finished context.
     pub fn build(self) -> ToolContext {
-        ToolContext { inner: Arc::new(self.inner) }
+        ToolContext {
+            inner: Arc::new(self.inner),
+        }
     }
 }
 

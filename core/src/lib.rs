@@ -46,11 +46,12 @@ pub use protocol::{CallToolResult, Content, ProtocolVersion, ToolAnnotations, To
 pub use server::{Connection, Reply, Server, ServerBuilder};
 pub use session::{Session, SessionError, SessionHandle, SessionId, SessionManager, SessionState};
 pub use tool::{
-    input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered, StatefulTool, Structured, Tool,
-    ToolSet,
+    input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered,
+    StatefulTool, Structured, Tool, ToolSet,
 };
 
 pub use async_trait::async_trait;
+#[doc = include_str!("tool_macro.md")]
 pub use lambda_mcp_macros::tool;
 /// Re-exported so tool crates can derive `JsonSchema` for argument and
 /// output types without depending on schemars themselves.
@@ -59,6 +60,11 @@ pub use schemars;
 pub use serde;
 /// Re-exported for building JSON values in tool crates.
 pub use serde_json;
+
+/// The README's examples, compiled as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 /// Not public API: what `#[tool]` expands to.
 #[doc(hidden)]

@@ -53,7 +53,8 @@ pub(crate) struct ToolOptions {
 
 const FN_OPTIONS: &str =
     "`name`, `title`, `description`, `read_only`, `destructive`, `idempotent`, `open_world`, `text` or `structured`";
-const METHOD_OPTIONS: &str = "`name`, `title`, `description`, `read_only`, `destructive`, `idempotent`, \
+const METHOD_OPTIONS: &str =
+    "`name`, `title`, `description`, `read_only`, `destructive`, `idempotent`, \
                               `open_world`, `text`, `structured` or `skip`";
 
 impl ToolOptions {
@@ -108,7 +109,10 @@ impl ToolOptions {
 
     /// Whether any annotation hint was given.
     pub(crate) fn has_annotations(&self) -> bool {
-        self.read_only.is_some() || self.destructive.is_some() || self.idempotent.is_some() || self.open_world.is_some()
+        self.read_only.is_some()
+            || self.destructive.is_some()
+            || self.idempotent.is_some()
+            || self.open_world.is_some()
     }
 }
 
@@ -119,7 +123,9 @@ fn unknown(meta: &ParseNestedMeta<'_>, site: Site) -> Error {
         Site::Fn => FN_OPTIONS,
         Site::Method => METHOD_OPTIONS,
     };
-    meta.error(format!("unknown `#[tool]` option `{shown}`; expected {expected}"))
+    meta.error(format!(
+        "unknown `#[tool]` option `{shown}`; expected {expected}"
+    ))
 }
 
 fn set<T>(slot: &mut Option<T>, meta: &ParseNestedMeta<'_>, value: T) -> Result<()> {

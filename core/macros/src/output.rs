@@ -15,7 +15,7 @@ pub(crate) enum Output {
     /// `Result<ty, E>`.
     Structured {
         /// The structured type.
-        ty: Type,
+        ty: Box<Type>,
         /// The fn returns `Result<ty, E>`.
         fallible: bool,
     },
@@ -23,8 +23,26 @@ pub(crate) enum Output {
 
 /// Primitive types that `IntoToolResult` turns into text.
 const TEXT_TYPES: &[&str] = &[
-    "String", "bool", "char", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
-    "f32", "f64", "Value", "CallToolResult", "Content",
+    "String",
+    "bool",
+    "char",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "f32",
+    "f64",
+    "Value",
+    "CallToolResult",
+    "Content",
 ];
 
 impl Output {
@@ -32,7 +50,10 @@ impl Output {
     pub(crate) fn classify(ret: &ReturnType, mode: OutputMode) -> Result<Self> {
         let ReturnType::Type(_, ty) = ret else {
             return match mode {
-                OutputMode::Structured => Err(Error::new(ret.span(), "a `structured` tool must return a value")),
+                OutputMode::Structured => Err(Error::new(
+                    ret.span(),
+                    "a `structured` tool must return a value",
+                )),
                 _ => Ok(Output::Direct),
             };
         };
@@ -42,7 +63,12 @@ impl Output {
         };
         match mode {
             OutputMode::Text => return Ok(Output::Direct),
-            OutputMode::Structured => return Ok(Output::Structured { ty: inner.clone(), fallible }),
+            OutputMode::Structured => {
+                return Ok(Output::Structured {
+                    ty: Box::new(inner.clone()),
+                    fallible,
+                })
+            }
             OutputMode::Auto if is_direct(inner) => return Ok(Output::Direct),
             OutputMode::Auto => {}
         }
@@ -53,7 +79,10 @@ impl Output {
                  type, or add `#[tool(text)]` if the type implements `IntoToolResult`",
             ));
         }
-        Ok(Output::Structured { ty: inner.clone(), fallible })
+        Ok(Output::Structured {
+            ty: Box::new(inner.clone()),
+            fallible,
+        })
     }
 
     /// The hidden fn that computes the output shape once, if structured.
@@ -87,7 +116,10 @@ impl Output {
         let into = quote!(::lambda_mcp_core::IntoToolResult::into_tool_result);
         match self {
             Output::Direct => quote!(#into(#out)),
-            Output::Structured { ty, fallible: false } => {
+            Output::Structured {
+                ty,
+                fallible: false,
+            } => {
                 let wrap = quote_spanned!(ty.span()=> ::lambda_mcp_core::Structured::new(#out, #shape_fn()));
                 quote!(#into(#wrap))
             }
@@ -124,12 +156,18 @@ fn is_direct(ty: &Type) -> bool {
         Type::Tuple(t) => t.elems.is_empty(),
         Type::Paren(p) => is_direct(&p.elem),
         Type::Group(g) => is_direct(&g.elem),
-        Type::Reference(r) => matches!(&*r.elem, Type::Path(p) if p.qself.is_none() && p.path.is_ident("str")),
+        Type::Reference(r) => {
+            matches!(&*r.elem, Type::Path(p) if p.qself.is_none() && p.path.is_ident("str"))
+        }
         Type::Path(TypePath { qself: None, path }) => {
-            let Some(last) = path.segments.last() else { return false };
+            let Some(last) = path.segments.last() else {
+                return false;
+            };
             match &last.arguments {
                 PathArguments::None => TEXT_TYPES.iter().any(|t| last.ident == t),
-                PathArguments::AngleBracketed(args) if last.ident == "Vec" && args.args.len() == 1 => {
+                PathArguments::AngleBracketed(args)
+                    if last.ident == "Vec" && args.args.len() == 1 =>
+                {
                     matches!(args.args.first(), Some(GenericArgument::Type(Type::Path(p)))
                         if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Content"))
                 }

@@ -137,9 +137,10 @@ impl Message {
         };
         let id = match obj.remove("id") {
             None => None,
-            Some(raw) => Some(RequestId::from_value(raw).map_err(|why| {
-                ErrorResponse::new(None, ErrorObject::invalid_request(why))
-            })?),
+            Some(raw) => Some(
+                RequestId::from_value(raw)
+                    .map_err(|why| ErrorResponse::new(None, ErrorObject::invalid_request(why)))?,
+            ),
         };
         let invalid = |why: &str| ErrorResponse::new(id.clone(), ErrorObject::invalid_request(why));
         if obj.get("jsonrpc").and_then(Value::as_str) != Some(JSONRPC_VERSION) {
@@ -155,19 +156,34 @@ impl Message {
                 Some(_) => return Err(invalid("\"params\" must be an object")),
             };
             return Ok(match id {
-                Some(id) => Message::Request(Request { jsonrpc: Version, id, method, params }),
-                None => Message::Notification(Notification { jsonrpc: Version, method, params }),
+                Some(id) => Message::Request(Request {
+                    jsonrpc: Version,
+                    id,
+                    method,
+                    params,
+                }),
+                None => Message::Notification(Notification {
+                    jsonrpc: Version,
+                    method,
+                    params,
+                }),
             });
         }
         match (id, obj.remove("result"), obj.remove("error")) {
-            (Some(id), Some(result), None) => {
-                Ok(Message::Response(Response { jsonrpc: Version, id, result }))
-            }
+            (Some(id), Some(result), None) => Ok(Message::Response(Response {
+                jsonrpc: Version,
+                id,
+                result,
+            })),
             (id, None, Some(error)) => {
                 let error: ErrorObject = serde_json::from_value(error).map_err(|e| {
                     ErrorResponse::new(id.clone(), ErrorObject::invalid_request(e.to_string()))
                 })?;
-                Ok(Message::Error(ErrorResponse { jsonrpc: Version, id, error }))
+                Ok(Message::Error(ErrorResponse {
+                    jsonrpc: Version,
+                    id,
+                    error,
+                }))
             }
             (id, _, _) => Err(ErrorResponse::new(
                 id,
@@ -179,29 +195,50 @@ impl Message {
 
 impl Request {
     /// A request with the given id, method and parameters.
-    pub fn new(id: impl Into<RequestId>, method: impl Into<String>, params: Option<Map<String, Value>>) -> Self {
-        Request { jsonrpc: Version, id: id.into(), method: method.into(), params }
+    pub fn new(
+        id: impl Into<RequestId>,
+        method: impl Into<String>,
+        params: Option<Map<String, Value>>,
+    ) -> Self {
+        Request {
+            jsonrpc: Version,
+            id: id.into(),
+            method: method.into(),
+            params,
+        }
     }
 }
 
 impl Notification {
     /// A notification with the given method and parameters.
     pub fn new(method: impl Into<String>, params: Option<Map<String, Value>>) -> Self {
-        Notification { jsonrpc: Version, method: method.into(), params }
+        Notification {
+            jsonrpc: Version,
+            method: method.into(),
+            params,
+        }
     }
 }
 
 impl Response {
     /// A successful response to `id`.
     pub fn new(id: RequestId, result: Value) -> Self {
-        Response { jsonrpc: Version, id, result }
+        Response {
+            jsonrpc: Version,
+            id,
+            result,
+        }
     }
 }
 
 impl ErrorResponse {
     /// An error response to `id` (or to an unreadable id).
     pub fn new(id: Option<RequestId>, error: ErrorObject) -> Self {
-        ErrorResponse { jsonrpc: Version, id, error }
+        ErrorResponse {
+            jsonrpc: Version,
+            id,
+            error,
+        }
     }
 }
 

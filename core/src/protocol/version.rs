@@ -75,7 +75,11 @@ impl ProtocolVersion {
 
     /// The versions of one era, as strings, for error data.
     pub fn supported_in(era: Era) -> Vec<&'static str> {
-        Self::ALL.into_iter().filter(|v| v.era() == era).map(|v| v.0).collect()
+        Self::ALL
+            .into_iter()
+            .filter(|v| v.era() == era)
+            .map(|v| v.0)
+            .collect()
     }
 
     /// Handshake negotiation: the client's version when the server speaks it
@@ -114,10 +118,22 @@ mod tests {
 
     #[test]
     fn negotiation_echoes_known_handshake_versions_and_offers_the_latest_otherwise() {
-        assert_eq!(ProtocolVersion::negotiate("2024-11-05"), ProtocolVersion::V2024_11_05);
-        assert_eq!(ProtocolVersion::negotiate("2025-06-18"), ProtocolVersion::V2025_06_18);
-        assert_eq!(ProtocolVersion::negotiate("1999-01-01"), ProtocolVersion::LATEST_HANDSHAKE);
-        assert_eq!(ProtocolVersion::negotiate("2026-07-28"), ProtocolVersion::LATEST_HANDSHAKE);
+        assert_eq!(
+            ProtocolVersion::negotiate("2024-11-05"),
+            ProtocolVersion::V2024_11_05
+        );
+        assert_eq!(
+            ProtocolVersion::negotiate("2025-06-18"),
+            ProtocolVersion::V2025_06_18
+        );
+        assert_eq!(
+            ProtocolVersion::negotiate("1999-01-01"),
+            ProtocolVersion::LATEST_HANDSHAKE
+        );
+        assert_eq!(
+            ProtocolVersion::negotiate("2026-07-28"),
+            ProtocolVersion::LATEST_HANDSHAKE
+        );
     }
 
     #[test]

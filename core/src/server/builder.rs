@@ -64,16 +64,22 @@ impl ServerBuilder {
         let registered = tool.into_tools();
         for tool in registered.inline {
             let info = tool.info();
-            self.push(Entry { info: Arc::new(info), handler: Handler::Inline(tool) });
+            self.push(Entry {
+                info: Arc::new(info),
+                handler: Handler::Inline(tool),
+            });
         }
         if let Some(stateful) = registered.stateful {
             let infos = stateful.tools();
-            let host = self
-                .actors
-                .get_or_insert_with(|| ActorHost::start().expect("cannot start the tool actor thread"));
+            let host = self.actors.get_or_insert_with(|| {
+                ActorHost::start().expect("cannot start the tool actor thread")
+            });
             let addr = host.spawn(stateful);
             for info in infos {
-                self.push(Entry { info: Arc::new(info), handler: Handler::Actor(addr.clone()) });
+                self.push(Entry {
+                    info: Arc::new(info),
+                    handler: Handler::Actor(addr.clone()),
+                });
             }
         }
         self
@@ -84,7 +90,10 @@ impl ServerBuilder {
         if let Err(why) = validate_name(&name) {
             panic!("{why}");
         }
-        assert!(!self.tool_index.contains_key(&name), "a tool named {name:?} is already registered");
+        assert!(
+            !self.tool_index.contains_key(&name),
+            "a tool named {name:?} is already registered"
+        );
         self.tool_index.insert(name, self.tools.len());
         self.tools.push(entry);
     }

@@ -34,7 +34,11 @@ impl Connection {
     /// A connection with an optional session and caller.
     pub fn new(session: Option<Arc<dyn Session>>, principal: Option<Principal>) -> Self {
         Connection {
-            inner: Arc::new(Inner { session, principal, ..Inner::default() }),
+            inner: Arc::new(Inner {
+                session,
+                principal,
+                ..Inner::default()
+            }),
         }
     }
 
@@ -90,12 +94,22 @@ impl Connection {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id.clone(), (call, token.clone()));
-        InFlight { conn: self.clone(), id: id.clone(), call, token }
+        InFlight {
+            conn: self.clone(),
+            id: id.clone(),
+            call,
+            token,
+        }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
     pub(crate) fn cancel(&self, id: &RequestId) -> bool {
-        let token = self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        let token = self
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
         token.map(|(_, t)| t.cancel()).is_some()
     }
 
@@ -113,7 +127,11 @@ impl Connection {
     }
 
     fn state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut self.inner.state.lock().unwrap_or_else(PoisonError::into_inner))
+        f(&mut self
+            .inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner))
     }
 }
 
@@ -127,9 +145,17 @@ pub(crate) struct InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        let mut map = self.conn.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self
+            .conn
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         // Only remove our own entry: a reused id may belong to a newer request.
-        if map.get(&self.id).is_some_and(|(call, _)| *call == self.call) {
+        if map
+            .get(&self.id)
+            .is_some_and(|(call, _)| *call == self.call)
+        {
             map.remove(&self.id);
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::jsonrpc::{ErrorCode, ErrorObject};
 use crate::protocol::discovery::meta;
-use crate::protocol::{Era, LoggingLevel, ProtocolVersion, ProgressToken};
+use crate::protocol::{Era, LoggingLevel, ProgressToken, ProtocolVersion};
 use serde_json::{json, Map, Value};
 
 /// What the router knows about a request once its era is settled.
@@ -15,39 +15,67 @@ pub(crate) struct RequestScope {
 
 /// The stateless-era fields of `params._meta`, if the request has them.
 /// `Ok(None)`: a handshake-era request.
-pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Option<RequestScope>, ErrorObject> {
-    let Some(meta_obj) = params.and_then(|p| p.get("_meta")).and_then(Value::as_object) else {
+pub(crate) fn stateless_scope(
+    params: Option<&Map<String, Value>>,
+) -> Result<Option<RequestScope>, ErrorObject> {
+    let Some(meta_obj) = params
+        .and_then(|p| p.get("_meta"))
+        .and_then(Value::as_object)
+    else {
         return Ok(None);
     };
     let Some(requested) = meta_obj.get(meta::PROTOCOL_VERSION) else {
         return Ok(None);
     };
-    let requested = requested
-        .as_str()
-        .ok_or_else(|| ErrorObject::invalid_params(format!("_meta[\"{}\"] must be a string", meta::PROTOCOL_VERSION)))?;
+    let requested = requested.as_str().ok_or_else(|| {
+        ErrorObject::invalid_params(format!(
+            "_meta[\"{}\"] must be a string",
+            meta::PROTOCOL_VERSION
+        ))
+    })?;
     let version = ProtocolVersion::parse(requested)
         .filter(|v| v.era() == Era::Stateless)
         .ok_or_else(|| unsupported_version(requested))?;
     match meta_obj.get(meta::CLIENT_CAPABILITIES) {
         Some(Value::Object(_)) => {}
-        Some(_) => return Err(ErrorObject::invalid_params(format!("_meta[\"{}\"] must be an object", meta::CLIENT_CAPABILITIES))),
-        None => return Err(ErrorObject::invalid_params(format!("missing required _meta[\"{}\"]", meta::CLIENT_CAPABILITIES))),
+        Some(_) => {
+            return Err(ErrorObject::invalid_params(format!(
+                "_meta[\"{}\"] must be an object",
+                meta::CLIENT_CAPABILITIES
+            )))
+        }
+        None => {
+            return Err(ErrorObject::invalid_params(format!(
+                "missing required _meta[\"{}\"]",
+                meta::CLIENT_CAPABILITIES
+            )))
+        }
     }
     let log_level = match meta_obj.get(meta::LOG_LEVEL) {
         None => None,
         Some(v) => Some(serde_json::from_value(v.clone()).map_err(|_| {
-            ErrorObject::invalid_params(format!("_meta[\"{}\"] is not a logging level: {v}", meta::LOG_LEVEL))
+            ErrorObject::invalid_params(format!(
+                "_meta[\"{}\"] is not a logging level: {v}",
+                meta::LOG_LEVEL
+            ))
         })?),
     };
-    Ok(Some(RequestScope { version, log_level, progress_token: progress_token(params) }))
+    Ok(Some(RequestScope {
+        version,
+        log_level,
+        progress_token: progress_token(params),
+    }))
 }
 
 /// -32022 with the versions this server speaks, newest first.
 pub(crate) fn unsupported_version(requested: &str) -> ErrorObject {
     let mut supported: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
     supported.reverse();
-    ErrorObject::new(ErrorCode::UNSUPPORTED_PROTOCOL_VERSION, format!("Unsupported protocol version: {requested}"))
-        .with_data(json!({ "supported": supported, "requested": requested }))
+    ErrorObject::new(
+        ErrorCode::UNSUPPORTED_PROTOCOL_VERSION,
+        format!("Unsupported protocol version: {requested}"),
+    )
+    .with_data(json!({ "supported": supported, "requested": requested }))
 }
 
 /// `params._meta.progressToken`, in either era.
@@ -66,7 +94,12 @@ pub(crate) enum Cache {
 
 /// Adds what the stateless era requires on every result (`resultType`,
 /// server info, caching fields); leaves handshake-era results alone.
-pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, server_info: &Value) {
+pub(crate) fn dress(
+    result: &mut Value,
+    version: ProtocolVersion,
+    cache: Cache,
+    server_info: &Value,
+) {
     if version.era() != Era::Stateless {
         return;
     }
@@ -76,7 +109,9 @@ pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, 
         map.insert("ttlMs".into(), Value::from(ttl_ms));
         map.insert("cacheScope".into(), Value::from("public"));
     }
-    let meta = map.entry("_meta").or_insert_with(|| Value::Object(Map::new()));
+    let meta = map
+        .entry("_meta")
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(meta) = meta {
         meta.insert(meta::SERVER_INFO.into(), server_info.clone());
     }

@@ -20,8 +20,8 @@ pub use builder::ServerBuilder;
 pub use connection::Connection;
 pub use router::Reply;
 
-use crate::protocol::{Implementation, ServerCapabilities};
 use crate::principal::Principal;
+use crate::protocol::{Implementation, ServerCapabilities};
 use crate::session::{SessionError, SessionManager};
 use crate::tool::{ActorHost, Entry};
 use std::collections::HashMap;
@@ -62,7 +62,11 @@ impl Server {
 
     /// The registered tools' names, in `tools/list` order.
     pub fn tool_names(&self) -> Vec<&str> {
-        self.inner.tools.iter().map(|t| t.info.name.as_str()).collect()
+        self.inner
+            .tools
+            .iter()
+            .map(|t| t.info.name.as_str())
+            .collect()
     }
 
     /// The session manager, when one is configured.

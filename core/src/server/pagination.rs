@@ -6,10 +6,16 @@ use crate::jsonrpc::ErrorObject;
 const PREFIX: &str = "lmcp1.";
 
 /// The `[start, end)` window of a page and the cursor of the next page.
-pub(crate) fn page(cursor: Option<&str>, len: usize, page_size: usize) -> Result<(usize, usize, Option<String>), ErrorObject> {
+pub(crate) fn page(
+    cursor: Option<&str>,
+    len: usize,
+    page_size: usize,
+) -> Result<(usize, usize, Option<String>), ErrorObject> {
     let start = match cursor {
         None => 0,
-        Some(c) => decode(c).filter(|&o| o <= len).ok_or_else(|| ErrorObject::invalid_params(format!("invalid cursor {c:?}")))?,
+        Some(c) => decode(c)
+            .filter(|&o| o <= len)
+            .ok_or_else(|| ErrorObject::invalid_params(format!("invalid cursor {c:?}")))?,
     };
     let end = start.saturating_add(page_size).min(len);
     let next = (end < len).then(|| format!("{PREFIX}{end:x}"));
@@ -37,7 +43,11 @@ mod tests {
     #[test]
     fn foreign_cursors_are_invalid_params() {
         for bad in ["", "12", "lmcp1.zz", "lmcp1.ff"] {
-            assert_eq!(page(Some(bad), 5, 2).unwrap_err().code, crate::jsonrpc::ErrorCode::INVALID_PARAMS, "{bad}");
+            assert_eq!(
+                page(Some(bad), 5, 2).unwrap_err().code,
+                crate::jsonrpc::ErrorCode::INVALID_PARAMS,
+                "{bad}"
+            );
         }
     }
 }

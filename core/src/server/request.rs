@@ -2,8 +2,9 @@
 
 use crate::jsonrpc::ErrorObject;
 use crate::protocol::{
-    discovery, lifecycle, logging::{self, SetLevelParams}, tools, CallToolParams, Era, InitializeParams,
-    PaginatedParams,
+    discovery, lifecycle,
+    logging::{self, SetLevelParams},
+    tools, CallToolParams, Era, InitializeParams, PaginatedParams,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -28,7 +29,11 @@ pub(crate) enum ClientRequest {
 impl ClientRequest {
     /// Types a request of the given era; unknown (or, in this era, removed)
     /// methods are -32601, params that do not fit are -32602.
-    pub(crate) fn parse(method: &str, params: Option<Map<String, Value>>, era: Era) -> Result<Self, ErrorObject> {
+    pub(crate) fn parse(
+        method: &str,
+        params: Option<Map<String, Value>>,
+        era: Era,
+    ) -> Result<Self, ErrorObject> {
         use ClientRequest as R;
         let handshake = era == Era::Handshake;
         Ok(match method {
@@ -56,7 +61,9 @@ fn typed<T: DeserializeOwned>(params: Option<Map<String, Value>>) -> Result<T, E
     })
 }
 
-fn typed_or_default<T: DeserializeOwned + Default>(params: Option<Map<String, Value>>) -> Result<T, ErrorObject> {
+fn typed_or_default<T: DeserializeOwned + Default>(
+    params: Option<Map<String, Value>>,
+) -> Result<T, ErrorObject> {
     match params {
         None => Ok(T::default()),
         some => typed(some),

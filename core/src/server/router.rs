@@ -2,20 +2,23 @@
 //! request type.
 
 use super::connection::Connection;
+use super::connection::InFlight;
 use super::era::{self, Cache, RequestScope};
 use super::request::ClientRequest;
 use super::Server;
 use crate::context::Notify;
-use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, Request, Response};
-use crate::protocol::{
-    cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult, ProtocolVersion,
-};
-use super::connection::InFlight;
 use crate::jsonrpc::RequestId;
+use crate::jsonrpc::{
+    ErrorObject, ErrorResponse, Incoming, Message, Notification, Request, Response,
+};
+use crate::protocol::{
+    cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult,
+    ProtocolVersion,
+};
 use futures_util::future::{self, join_all};
 use futures_util::FutureExt;
-use std::future::Future;
 use serde_json::{json, Map, Value};
+use std::future::Future;
 use std::sync::Arc;
 
 /// What the server sends back for one frame.
@@ -47,7 +50,12 @@ impl Server {
     /// first polled: its era is judged by the connection's state at that
     /// moment and it can be cancelled from then on. A transport may spawn
     /// the future and go on reading.
-    pub fn handle_incoming(&self, conn: &Connection, incoming: Incoming, notify: Arc<dyn Notify>) -> impl Future<Output = Option<Reply>> + Send + 'static {
+    pub fn handle_incoming(
+        &self,
+        conn: &Connection,
+        incoming: Incoming,
+        notify: Arc<dyn Notify>,
+    ) -> impl Future<Output = Option<Reply>> + Send + 'static {
         let batch = match incoming {
             Incoming::Single(message) => {
                 let one = self.handle(conn, message, notify);
@@ -56,8 +64,13 @@ impl Server {
             Incoming::Batch(items) => items,
         };
         if conn.protocol_version() != Some(ProtocolVersion::V2025_03_26) {
-            let err = ErrorObject::invalid_request("JSON-RPC batches are only allowed in protocol version 2025-03-26");
-            return future::ready(Some(Reply::Single(Message::Error(ErrorResponse::new(None, err))))).boxed();
+            let err = ErrorObject::invalid_request(
+                "JSON-RPC batches are only allowed in protocol version 2025-03-26",
+            );
+            return future::ready(Some(Reply::Single(Message::Error(ErrorResponse::new(
+                None, err,
+            )))))
+            .boxed();
         }
         let admitted: Vec<_> = batch
             .into_iter()
@@ -76,7 +89,12 @@ impl Server {
     /// Handles one message (admitted when called, as for
     /// [`Server::handle_incoming`]). Requests get a response unless
     /// cancelled; notifications and client responses get nothing.
-    pub fn handle(&self, conn: &Connection, message: Message, notify: Arc<dyn Notify>) -> impl Future<Output = Option<Message>> + Send + 'static {
+    pub fn handle(
+        &self,
+        conn: &Connection,
+        message: Message,
+        notify: Arc<dyn Notify>,
+    ) -> impl Future<Output = Option<Message>> + Send + 'static {
         let (server, conn) = (self.clone(), conn.clone());
         let admitted = match message {
             Message::Request(request) => Ok(server.admit(&conn, request)),
@@ -106,15 +124,22 @@ impl Server {
     /// Settles a request's era against the connection as it is now, and
     /// registers it for cancellation.
     fn admit(&self, conn: &Connection, request: Request) -> Admitted {
-        let Request { id, method, params, .. } = request;
+        let Request {
+            id, method, params, ..
+        } = request;
         let scope = match era::stateless_scope(params.as_ref()) {
             Err(e) => Err(e),
             Ok(Some(scope)) => Ok(scope),
-            Ok(None) if method == lifecycle::methods::INITIALIZE || method == lifecycle::methods::PING => Ok(RequestScope {
-                version: ProtocolVersion::LATEST_HANDSHAKE,
-                log_level: None,
-                progress_token: None,
-            }),
+            Ok(None)
+                if method == lifecycle::methods::INITIALIZE
+                    || method == lifecycle::methods::PING =>
+            {
+                Ok(RequestScope {
+                    version: ProtocolVersion::LATEST_HANDSHAKE,
+                    log_level: None,
+                    progress_token: None,
+                })
+            }
             Ok(None) => match conn.protocol_version() {
                 Some(version) => Ok(RequestScope {
                     version,
@@ -125,11 +150,28 @@ impl Server {
             },
         };
         let in_flight = conn.start(&id);
-        Admitted { id, method, params, scope, in_flight }
+        Admitted {
+            id,
+            method,
+            params,
+            scope,
+            in_flight,
+        }
     }
 
-    async fn dispatch(&self, conn: &Connection, admitted: Admitted, notify: Arc<dyn Notify>) -> Result<Option<Value>, ErrorObject> {
-        let Admitted { id, method, params, scope, in_flight } = admitted;
+    async fn dispatch(
+        &self,
+        conn: &Connection,
+        admitted: Admitted,
+        notify: Arc<dyn Notify>,
+    ) -> Result<Option<Value>, ErrorObject> {
+        let Admitted {
+            id,
+            method,
+            params,
+            scope,
+            in_flight,
+        } = admitted;
         let scope = scope?;
         let version = scope.version;
         let (mut result, cache) = match ClientRequest::parse(&method, params, version.era())? {
@@ -140,8 +182,14 @@ impl Server {
                 conn.set_log_level(params.level);
                 (json!({}), Cache::No)
             }
-            ClientRequest::ListTools(params) => (self.list_tools(params.cursor.as_deref(), version)?, self.cacheable()),
-            ClientRequest::CallTool(params) => match self.call_tool(conn, id, params, scope, in_flight, notify).await? {
+            ClientRequest::ListTools(params) => (
+                self.list_tools(params.cursor.as_deref(), version)?,
+                self.cacheable(),
+            ),
+            ClientRequest::CallTool(params) => match self
+                .call_tool(conn, id, params, scope, in_flight, notify)
+                .await?
+            {
                 Some(result) => (result, Cache::No),
                 None => return Ok(None),
             },
@@ -150,9 +198,15 @@ impl Server {
         Ok(Some(result))
     }
 
-    fn initialize(&self, conn: &Connection, params: InitializeParams) -> Result<Value, ErrorObject> {
+    fn initialize(
+        &self,
+        conn: &Connection,
+        params: InitializeParams,
+    ) -> Result<Value, ErrorObject> {
         if conn.protocol_version().is_some() {
-            return Err(ErrorObject::invalid_request("the connection is already initialized"));
+            return Err(ErrorObject::invalid_request(
+                "the connection is already initialized",
+            ));
         }
         let version = ProtocolVersion::negotiate(&params.protocol_version);
         conn.negotiated(version);
@@ -167,7 +221,8 @@ impl Server {
     }
 
     fn discover(&self) -> Value {
-        let mut supported: Vec<String> = ProtocolVersion::ALL.iter().map(|v| v.to_string()).collect();
+        let mut supported: Vec<String> =
+            ProtocolVersion::ALL.iter().map(|v| v.to_string()).collect();
         supported.reverse();
         let result = DiscoverResult {
             supported_versions: supported,
@@ -178,7 +233,9 @@ impl Server {
     }
 
     fn cacheable(&self) -> Cache {
-        Cache::Ttl { ttl_ms: u64::try_from(self.inner.list_ttl.as_millis()).unwrap_or(u64::MAX) }
+        Cache::Ttl {
+            ttl_ms: u64::try_from(self.inner.list_ttl.as_millis()).unwrap_or(u64::MAX),
+        }
     }
 
     fn server_info_json(&self) -> Value {
@@ -189,13 +246,15 @@ impl Server {
         match notification.method.as_str() {
             lifecycle::methods::INITIALIZED => conn.mark_initialized(),
             cancellation::methods::CANCELLED => {
-                let params = Value::Object(notification.params.unwrap_or_else(Map::new));
+                let params = Value::Object(notification.params.unwrap_or_default());
                 match serde_json::from_value::<CancelledParams>(params) {
                     Ok(p) => {
                         let found = conn.cancel(&p.request_id);
                         tracing::debug!(request = %p.request_id, found, reason = p.reason.as_deref(), "cancelled");
                     }
-                    Err(e) => tracing::debug!(error = %e, "ignoring a malformed notifications/cancelled"),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "ignoring a malformed notifications/cancelled")
+                    }
                 }
             }
             other => tracing::debug!(method = other, "ignoring notification"),

@@ -35,6 +35,7 @@ pub(crate) fn schema_object<T: JsonSchema>() -> Map<String, Value> {
 pub fn input_schema<T: JsonSchema>() -> Map<String, Value> {
     let mut map = schema_object::<T>();
     map.insert("type".into(), "object".into());
-    map.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    map.entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
     map
 }

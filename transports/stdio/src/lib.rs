@@ -73,7 +73,12 @@ where
     }
 }
 
-async fn read_loop<R: AsyncRead + Unpin>(input: R, server: &Server, conn: &Connection, sink: LineSink) -> io::Result<()> {
+async fn read_loop<R: AsyncRead + Unpin>(
+    input: R,
+    server: &Server,
+    conn: &Connection,
+    sink: LineSink,
+) -> io::Result<()> {
     let sink = Arc::new(sink);
     let mut reader = LineReader::new(input, MAX_LINE_BYTES);
     let mut calls = JoinSet::new();

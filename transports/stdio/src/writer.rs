@@ -40,7 +40,10 @@ impl Notify for LineSink {
 
 /// Writes every line it receives, flushing when the queue runs dry, until
 /// every sender is gone.
-pub(crate) async fn write_lines<W: AsyncWrite + Unpin>(mut output: W, mut rx: mpsc::Receiver<String>) -> io::Result<()> {
+pub(crate) async fn write_lines<W: AsyncWrite + Unpin>(
+    mut output: W,
+    mut rx: mpsc::Receiver<String>,
+) -> io::Result<()> {
     while let Some(line) = rx.recv().await {
         output.write_all(line.as_bytes()).await?;
         output.write_all(b"\n").await?;
