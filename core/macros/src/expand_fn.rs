@@ -4,7 +4,7 @@
 use crate::attrs::{Site, ToolOptions};
 use crate::docs::is_doc;
 use crate::spec::ToolSpec;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
 use syn::{Ident, ItemFn, Result};
@@ -50,29 +50,13 @@ pub(crate) fn expand(args: TokenStream, mut item: ItemFn) -> Result<TokenStream>
 /// their names cannot clash with the user's.
 fn tool_impl(ident: &Ident, spec: &ToolSpec) -> TokenStream {
     let items = spec.items();
-    let info = spec.info();
-    let arguments = Ident::new("__arguments", Span::call_site());
-    let ctx = Ident::new("__ctx", Span::call_site());
-    let call = spec.call(quote!(Self::run), &arguments, &ctx);
+    let tool = spec.tool_impl(quote!(#ident), quote!(Self::run));
     quote! {
         #[allow(non_camel_case_types, non_snake_case)]
         const _: () = {
             #items
 
-            #[::lambda_mcp_core::__private::async_trait]
-            impl ::lambda_mcp_core::Tool for #ident {
-                fn info(&self) -> ::lambda_mcp_core::ToolInfo {
-                    #info
-                }
-
-                async fn call(
-                    &self,
-                    #arguments: ::lambda_mcp_core::Arguments,
-                    #ctx: &::lambda_mcp_core::ToolContext,
-                ) -> ::core::result::Result<::lambda_mcp_core::CallToolResult, ::lambda_mcp_core::ToolError> {
-                    #call
-                }
-            }
+            #tool
         };
     }
 }

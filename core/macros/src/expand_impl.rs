@@ -206,32 +206,17 @@ fn stateful(self_ty: &Type, methods: &[Method]) -> TokenStream {
 
 /// One `Tool` per method, holding an `Arc` of the value, and `impl ToolSet`.
 fn tool_set(self_ty: &Type, type_name: &str, methods: &[Method]) -> TokenStream {
-    let (arguments, ctx) = idents();
     let wrappers: Vec<Ident> = methods
         .iter()
         .map(|m| format_ident!("__{}_{}_tool", type_name, m.ident.unraw()))
         .collect();
     let impls = methods.iter().zip(&wrappers).map(|(m, wrapper)| {
-        let info = m.spec.info();
         let method = &m.ident;
-        let call = m.spec.call(quote!(self.0.#method), &arguments, &ctx);
+        let tool = m.spec.tool_impl(quote!(#wrapper), quote!(self.0.#method));
         quote! {
             struct #wrapper(::std::sync::Arc<#self_ty>);
 
-            #[::lambda_mcp_core::__private::async_trait]
-            impl ::lambda_mcp_core::Tool for #wrapper {
-                fn info(&self) -> ::lambda_mcp_core::ToolInfo {
-                    #info
-                }
-
-                async fn call(
-                    &self,
-                    #arguments: ::lambda_mcp_core::Arguments,
-                    #ctx: &::lambda_mcp_core::ToolContext,
-                ) -> ::core::result::Result<::lambda_mcp_core::CallToolResult, ::lambda_mcp_core::ToolError> {
-                    #call
-                }
-            }
+            #tool
         }
     });
     quote! {

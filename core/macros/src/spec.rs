@@ -180,6 +180,31 @@ impl ToolSpec {
         })
     }
 
+    /// `impl Tool for #self_ty`, whose `call()` runs `invoke` (a path or
+    /// method expression taking the tool's parameters).
+    pub(crate) fn tool_impl(&self, self_ty: TokenStream, invoke: TokenStream) -> TokenStream {
+        let arguments = Ident::new("__arguments", Span::call_site());
+        let ctx = Ident::new("__ctx", Span::call_site());
+        let info = self.info();
+        let call = self.call(invoke, &arguments, &ctx);
+        quote! {
+            #[::lambda_mcp_core::__private::async_trait]
+            impl ::lambda_mcp_core::Tool for #self_ty {
+                fn info(&self) -> ::lambda_mcp_core::ToolInfo {
+                    #info
+                }
+
+                async fn call(
+                    &self,
+                    #arguments: ::lambda_mcp_core::Arguments,
+                    #ctx: &::lambda_mcp_core::ToolContext,
+                ) -> ::core::result::Result<::lambda_mcp_core::CallToolResult, ::lambda_mcp_core::ToolError> {
+                    #call
+                }
+            }
+        }
+    }
+
     /// The body of `call()`: parses `arguments`, calls `invoke` (a path or
     /// a method call without its argument list) and converts its output.
     pub(crate) fn call(&self, invoke: TokenStream, arguments: &Ident, ctx: &Ident) -> TokenStream {
