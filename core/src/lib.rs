@@ -43,7 +43,9 @@ pub use context::{Notify, ToolContext};
 pub use error::ToolError;
 pub use principal::Principal;
 pub use protocol::{CallToolResult, Content, ProtocolVersion, ToolAnnotations, ToolInfo};
-pub use server::{Connection, Reply, Server, ServerBuilder};
+pub use server::{
+    stateless_version, unsupported_version, Connection, Reply, Server, ServerBuilder,
+};
 pub use session::{Session, SessionError, SessionHandle, SessionId, SessionManager, SessionState};
 pub use tool::{
     input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered,

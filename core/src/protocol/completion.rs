@@ -65,6 +65,56 @@ pub struct Completion {
     pub has_more: Option<bool>,
 }
 
+impl Completion {
+    /// The most values one result may carry.
+    pub const MAX_VALUES: usize = 100;
+
+    /// Suggestions, best first. More than [`Completion::MAX_VALUES`] are
+    /// fine: the server sends the first hundred, with `total` and `hasMore`.
+    pub fn new<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self {
+        Completion {
+            values: values.into_iter().map(Into::into).collect(),
+            total: None,
+            has_more: None,
+        }
+    }
+
+    /// The candidates that start with `prefix`, ignoring case, in their order.
+    ///
+    /// ```
+    /// use lambda_mcp_core::Completion;
+    /// let c = Completion::matching(["paris", "Park", "rome"], "pa");
+    /// assert_eq!(c.values, ["paris", "Park"]);
+    /// ```
+    pub fn matching<S: AsRef<str>>(candidates: impl IntoIterator<Item = S>, prefix: &str) -> Self {
+        let prefix = prefix.to_lowercase();
+        Completion::new(
+            candidates
+                .into_iter()
+                .filter(|c| c.as_ref().to_lowercase().starts_with(&prefix))
+                .map(|c| c.as_ref().to_owned()),
+        )
+    }
+
+    /// At most [`Completion::MAX_VALUES`] values; when some are cut,
+    /// `total` counts them all and `hasMore` is set.
+    ///
+    /// ```
+    /// use lambda_mcp_core::Completion;
+    /// let c = Completion::new((0..250).map(|i| i.to_string())).capped();
+    /// assert_eq!((c.values.len(), c.total, c.has_more), (100, Some(250), Some(true)));
+    /// ```
+    pub fn capped(mut self) -> Self {
+        let len = self.values.len();
+        if len > Self::MAX_VALUES {
+            self.values.truncate(Self::MAX_VALUES);
+            self.total = Some(self.total.unwrap_or(0).max(len as u64));
+            self.has_more = Some(true);
+        }
+        self
+    }
+}
+
 /// `completion/complete` result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CompleteResult {

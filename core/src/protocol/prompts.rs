@@ -88,6 +88,101 @@ pub struct GetPromptResult {
     pub messages: Vec<PromptMessage>,
 }
 
+impl PromptInfo {
+    /// A prompt with a name and no arguments.
+    pub fn new(name: impl Into<String>) -> Self {
+        PromptInfo {
+            name: name.into(),
+            title: None,
+            description: None,
+            arguments: Vec::new(),
+        }
+    }
+
+    /// Sets the human-readable title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Adds an argument.
+    pub fn with_argument(mut self, argument: PromptArgument) -> Self {
+        self.arguments.push(argument);
+        self
+    }
+}
+
+impl PromptArgument {
+    /// An argument `prompts/get` must be given.
+    pub fn required(name: impl Into<String>) -> Self {
+        PromptArgument {
+            name: name.into(),
+            title: None,
+            description: None,
+            required: Some(true),
+        }
+    }
+
+    /// An argument that may be left out.
+    pub fn optional(name: impl Into<String>) -> Self {
+        PromptArgument {
+            required: None,
+            ..PromptArgument::required(name)
+        }
+    }
+
+    /// Whether `prompts/get` must be given this argument.
+    pub fn is_required(&self) -> bool {
+        self.required == Some(true)
+    }
+
+    /// Sets the human-readable title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+
+impl PromptMessage {
+    /// A message of any content.
+    pub fn new(role: Role, content: Content) -> Self {
+        PromptMessage { role, content }
+    }
+
+    /// A text message.
+    pub fn text(role: Role, text: impl Into<String>) -> Self {
+        PromptMessage::new(role, Content::text(text))
+    }
+}
+
+impl GetPromptResult {
+    /// A filled-in prompt.
+    pub fn new(messages: Vec<PromptMessage>) -> Self {
+        GetPromptResult {
+            description: None,
+            messages,
+        }
+    }
+
+    /// Sets the description of the filled-in prompt.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+
 /// Method names of this area.
 pub mod methods {
     /// Lists prompts.

@@ -25,10 +25,11 @@ pub struct ResourceInfo {
     pub size: Option<u64>,
 }
 
-/// A parameterised family of resources (RFC 6570 URI template).
+/// A parameterised family of resources (RFC 6570 URI template), as
+/// advertised by `resources/templates/list`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResourceTemplate {
+pub struct ResourceTemplateInfo {
     /// The URI template.
     pub uri_template: String,
     /// Programmatic name.
@@ -42,6 +43,78 @@ pub struct ResourceTemplate {
     /// The MIME type of every match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
+}
+
+/// The schema's name for [`ResourceTemplateInfo`].
+pub type ResourceTemplate = ResourceTemplateInfo;
+
+impl ResourceInfo {
+    /// A resource with a URI and a programmatic name.
+    pub fn new(uri: impl Into<String>, name: impl Into<String>) -> Self {
+        ResourceInfo {
+            uri: uri.into(),
+            name: name.into(),
+            title: None,
+            description: None,
+            mime_type: None,
+            size: None,
+        }
+    }
+
+    /// Sets the human-readable title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the MIME type.
+    pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {
+        self.mime_type = Some(mime_type.into());
+        self
+    }
+
+    /// Sets the size in bytes.
+    pub fn with_size(mut self, size: u64) -> Self {
+        self.size = Some(size);
+        self
+    }
+}
+
+impl ResourceTemplateInfo {
+    /// A template with an RFC 6570 URI template and a programmatic name.
+    pub fn new(uri_template: impl Into<String>, name: impl Into<String>) -> Self {
+        ResourceTemplateInfo {
+            uri_template: uri_template.into(),
+            name: name.into(),
+            title: None,
+            description: None,
+            mime_type: None,
+        }
+    }
+
+    /// Sets the human-readable title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the MIME type of every match.
+    pub fn with_mime_type(mut self, mime_type: impl Into<String>) -> Self {
+        self.mime_type = Some(mime_type.into());
+        self
+    }
 }
 
 /// `resources/list` result.
@@ -60,7 +133,7 @@ pub struct ListResourcesResult {
 #[serde(rename_all = "camelCase")]
 pub struct ListResourceTemplatesResult {
     /// One page of templates.
-    pub resource_templates: Vec<ResourceTemplate>,
+    pub resource_templates: Vec<ResourceTemplateInfo>,
     /// Where the next page starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,

@@ -42,6 +42,19 @@ impl Connection {
         }
     }
 
+    /// A connection resumed in another process (or after a restart) from a
+    /// stored session: the handshake happened elsewhere, at `version`.
+    pub fn resumed(
+        session: Arc<dyn Session>,
+        principal: Option<Principal>,
+        version: ProtocolVersion,
+    ) -> Self {
+        let conn = Connection::new(Some(session), principal);
+        conn.negotiated(version);
+        conn.mark_initialized();
+        conn
+    }
+
     /// The handshake-era version negotiated by `initialize`, if any.
     pub fn protocol_version(&self) -> Option<ProtocolVersion> {
         self.state(|s| s.version)

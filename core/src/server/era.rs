@@ -67,8 +67,18 @@ pub(crate) fn stateless_scope(
     }))
 }
 
+/// The stateless-era version a request asks for, validated as the router
+/// would: `Ok(None)` for a handshake-era request, an error for missing or
+/// malformed `_meta` fields (-32602) or an unsupported version (-32022).
+/// Transports use it to answer with the right HTTP status before routing.
+pub fn stateless_version(
+    params: Option<&Map<String, Value>>,
+) -> Result<Option<ProtocolVersion>, ErrorObject> {
+    Ok(stateless_scope(params)?.map(|scope| scope.version))
+}
+
 /// -32022 with the versions this server speaks, newest first.
-pub(crate) fn unsupported_version(requested: &str) -> ErrorObject {
+pub fn unsupported_version(requested: &str) -> ErrorObject {
     let mut supported: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
     supported.reverse();
     ErrorObject::new(

@@ -18,6 +18,7 @@ mod tools;
 
 pub use builder::ServerBuilder;
 pub use connection::Connection;
+pub use era::{stateless_version, unsupported_version};
 pub use router::Reply;
 
 use crate::principal::Principal;

@@ -1,0 +1,139 @@
+//! `mcp-http`: every example tool over Streamable HTTP at `/mcp`.
+
+use clap::{Parser, ValueEnum};
+use lambda_mcp_core::Server;
+use lambda_mcp_http::{HttpConfig, McpHttp};
+use lambda_mcp_sessions::MemorySessions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Serve Lambda MCP's example tools over Streamable HTTP.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on. Loopback by default; anything else exposes the server.
+    #[arg(long, env = "MCP_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Where session state lives.
+    #[arg(long, env = "MCP_SESSION_STORE", value_enum, default_value_t = SessionStore::Memory)]
+    session_store: SessionStore,
+    /// Require `Authorization: Bearer <token>` (unset: no authentication).
+    #[arg(long, env = "MCP_AUTH_TOKEN", hide_env_values = true)]
+    auth_token: Option<String>,
+    /// A browser origin allowed besides localhost (repeatable).
+    #[arg(
+        long = "allowed-origin",
+        env = "MCP_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    allowed_origins: Vec<String>,
+    /// A Host name allowed besides localhost when bound to loopback, or the
+    /// only ones allowed otherwise (repeatable; none: any Host off loopback).
+    #[arg(
+        long = "allowed-host",
+        env = "MCP_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "MCP_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// How long a tool call may run, in seconds.
+    #[arg(long, env = "MCP_CALL_TIMEOUT_SECS", default_value_t = 30)]
+    call_timeout_secs: u64,
+    /// Log format (filter with RUST_LOG, default `info`).
+    #[arg(long, env = "MCP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SessionStore {
+    Memory,
+    Dynamodb,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Pretty,
+    Json,
+}
+
+fn server(args: &Args) -> Result<Server, String> {
+    let sessions = match args.session_store {
+        SessionStore::Memory => Arc::new(MemorySessions::default()),
+        SessionStore::Dynamodb => {
+            return Err("--session-store dynamodb is not available in this build yet".into())
+        }
+    };
+    Ok(Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
+        .title("Lambda MCP example tools")
+        .sessions(sessions)
+        .call_timeout(Duration::from_secs(args.call_timeout_secs))
+        .tool(lambda_mcp_tool_hello::say_hello_world)
+        .tool(lambda_mcp_tool_counter::increment_counter)
+        .tool(lambda_mcp_tool_counter::get_counter)
+        .build())
+}
+
+fn http_config(args: &Args) -> HttpConfig {
+    let mut config = HttpConfig::default().max_body_bytes(args.max_body_bytes);
+    for origin in &args.allowed_origins {
+        config = config.allow_origin(origin);
+    }
+    if args.bind.ip().is_loopback() || !args.allowed_hosts.is_empty() {
+        config = config.restrict_hosts(args.allowed_hosts.clone());
+    }
+    if let Some(token) = &args.auth_token {
+        config = config.bearer_token(token);
+    }
+    config
+}
+
+fn init_logs(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let args = Args::parse();
+    init_logs(args.log_format);
+    let server = server(&args)?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(address = %local, auth = args.auth_token.is_some(), "serving MCP at http://{local}/mcp");
+    let mcp = McpHttp::new(server, http_config(&args));
+    lambda_mcp_hyper::serve(listener, mcp, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}

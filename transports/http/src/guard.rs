@@ -1,0 +1,160 @@
+//! The checks in front of the router: path, Origin/Host, bearer token,
+//! Accept and Content-Type. Each returns the refusal to send, if any.
+
+use crate::body::McpBody;
+use crate::config::HttpConfig;
+use crate::reply;
+use http::{header, HeaderMap, Response, StatusCode, Uri};
+
+/// Checks every request, whatever its method.
+pub(crate) fn admit(
+    config: &HttpConfig,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<(), Response<McpBody>> {
+    if uri.path().trim_end_matches('/') != config.path.trim_end_matches('/') {
+        return Err(reply::refuse(
+            StatusCode::NOT_FOUND,
+            "Not Found: the MCP endpoint is elsewhere",
+        ));
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or_default().trim_end_matches('/');
+        if !(origin_is_local(origin) || config.allowed_origins.iter().any(|o| o == origin)) {
+            return Err(reply::refuse(
+                StatusCode::FORBIDDEN,
+                "Forbidden: Origin not allowed",
+            ));
+        }
+    }
+    if let Some(hosts) = &config.allowed_hosts {
+        // HTTP/2 carries the host in the URI's authority instead.
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()))
+            .unwrap_or_default();
+        if !(host_is_local(host)
+            || hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(host) || h.eq_ignore_ascii_case(strip_port(host))))
+        {
+            return Err(reply::refuse(
+                StatusCode::FORBIDDEN,
+                "Forbidden: Host not allowed",
+            ));
+        }
+    }
+    if let Some(token) = &config.auth {
+        if !token.verify(headers.get(header::AUTHORIZATION).map(|h| h.as_bytes())) {
+            return Err(reply::unauthorized());
+        }
+    }
+    Ok(())
+}
+
+/// POST needs JSON in and must accept both JSON and SSE out.
+pub(crate) fn post_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>> {
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    if !(accepts(&accept, "application/json") && accepts(&accept, "text/event-stream")) {
+        return Err(reply::refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not Acceptable: Accept must allow both application/json and text/event-stream",
+        ));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !media_type(content_type).eq_ignore_ascii_case("application/json") {
+        return Err(reply::refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type: Content-Type must be application/json",
+        ));
+    }
+    Ok(())
+}
+
+/// GET must accept SSE.
+pub(crate) fn get_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>> {
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    if accepts(&accept, "text/event-stream") {
+        Ok(())
+    } else {
+        Err(reply::refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not Acceptable: Accept must allow text/event-stream",
+        ))
+    }
+}
+
+fn accepts(accept: &str, wanted: &str) -> bool {
+    let (wanted_type, _) = wanted.split_once('/').unwrap_or((wanted, ""));
+    accept.split(',').map(media_type).any(|range| {
+        range == "*/*"
+            || range.eq_ignore_ascii_case(wanted)
+            || range
+                .strip_suffix("/*")
+                .is_some_and(|t| t.eq_ignore_ascii_case(wanted_type))
+    })
+}
+
+fn media_type(value: &str) -> &str {
+    value.split(';').next().unwrap_or_default().trim()
+}
+
+fn origin_is_local(origin: &str) -> bool {
+    let host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    host_is_local(host)
+}
+
+fn host_is_local(host: &str) -> bool {
+    matches!(strip_port(host), "localhost" | "127.0.0.1" | "[::1]")
+}
+
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    host.rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_ranges() {
+        assert!(accepts(
+            "application/json, text/event-stream",
+            "text/event-stream"
+        ));
+        assert!(accepts("*/*", "application/json"));
+        assert!(accepts("application/*;q=0.9, text/*", "text/event-stream"));
+        assert!(!accepts("application/json", "text/event-stream"));
+        assert!(!accepts("", "application/json"));
+    }
+
+    #[test]
+    fn local_hosts_and_origins() {
+        for local in ["localhost", "localhost:8080", "127.0.0.1:1", "[::1]:9"] {
+            assert!(host_is_local(local), "{local}");
+        }
+        assert!(origin_is_local("http://localhost:3000"));
+        assert!(!origin_is_local("https://evil.example"));
+        assert!(!host_is_local("localhost.evil.example"));
+        assert_eq!(strip_port("example.com:443"), "example.com");
+    }
+}

@@ -1,0 +1,350 @@
+//! # lambda-mcp-http
+//!
+//! Streamable HTTP for a Lambda MCP [`Server`], over plain
+//! `http::Request<Bytes>` → `http::Response<McpBody>`, so the hyper server
+//! (`lambda-mcp-hyper`) and the Lambda adapter share one implementation of
+//! the transport's rules:
+//!
+//! - one endpoint (`/mcp`): POST for messages, GET for the server → client
+//!   stream (streaming deployments only), DELETE to end a session;
+//! - Origin and Host checks (403), an optional bearer token (401), `Accept`
+//!   (406), `Content-Type` (415), a body limit (413);
+//! - handshake era: `Mcp-Session-Id` minted on `initialize`, required
+//!   afterwards (400 without, 404 when unknown or ended);
+//!   `MCP-Protocol-Version` (absent: 2025-03-26, unsupported: 400);
+//! - stateless era (2026-07-28): no sessions, POST only, `MCP-Protocol-Version`,
+//!   `Mcp-Method` and `Mcp-Name` checked against the body (400, -32020);
+//! - a JSON body for a plain result, an SSE body when the request emits
+//!   notifications first; 202 for notifications and responses.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use lambda_mcp_core::Server;
+//! use lambda_mcp_http::{HttpConfig, McpHttp};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let mcp = McpHttp::new(Server::builder("demo", "1.0.0").build(), HttpConfig::default());
+//! let request = http::Request::post("/mcp")
+//!     .header("content-type", "application/json")
+//!     .header("accept", "application/json, text/event-stream")
+//!     .body(Bytes::from_static(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"doc","version":"1"}}}"#))
+//!     .unwrap();
+//! let response = mcp.handle(request, None).await;
+//! assert_eq!(response.status(), 200);
+//! assert!(response.headers().contains_key("mcp-session-id"));
+//! # });
+//! ```
+//!
+//! # Cancel safety
+//! Dropping the future of [`McpHttp::handle`] abandons the request, as a
+//! client disconnect does; an SSE response already returned keeps running
+//! in its own task until the result is sent (stateless era: until the
+//! client goes away).
+
+// Refusals travel as `Err(Response)`: the response to send, on a cold path.
+#![allow(clippy::result_large_err)]
+
+mod body;
+mod config;
+mod guard;
+mod reply;
+mod respond;
+mod sessions;
+mod stateless;
+mod streams;
+
+pub use body::{empty, full, McpBody};
+pub use config::HttpConfig;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message};
+use lambda_mcp_core::protocol::Era;
+use lambda_mcp_core::{
+    stateless_version, unsupported_version, Connection, Principal, ProtocolVersion, Server,
+    SessionId,
+};
+use respond::{respond, Mode};
+use sessions::{Lookup, Registry};
+use std::sync::Arc;
+use std::time::Duration;
+use streams::Closing;
+
+/// The session header of the handshake era.
+pub const SESSION_HEADER: &str = "mcp-session-id";
+
+/// The MCP endpoint as an HTTP service. Cheap to clone.
+#[derive(Clone)]
+pub struct McpHttp {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    server: Server,
+    config: HttpConfig,
+    registry: Registry,
+    closing: Closing,
+}
+
+impl McpHttp {
+    /// Serves `server` with `config`.
+    pub fn new(server: Server, config: HttpConfig) -> Self {
+        McpHttp {
+            inner: Arc::new(Inner {
+                server,
+                config,
+                registry: Registry::new(Duration::from_secs(3600)),
+                closing: Closing::default(),
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+
+    /// Ends every open GET stream, so a graceful shutdown does not wait on
+    /// them. Requests in flight are not affected.
+    pub fn close_streams(&self) {
+        self.inner.closing.close();
+    }
+
+    /// Answers one request. `principal` is the caller as authenticated in
+    /// front of this service (e.g. by an API Gateway authorizer).
+    pub async fn handle(
+        &self,
+        request: Request<Bytes>,
+        principal: Option<Principal>,
+    ) -> Response<McpBody> {
+        let (parts, body) = request.into_parts();
+        if let Err(refusal) = guard::admit(&self.inner.config, &parts.uri, &parts.headers) {
+            return refusal;
+        }
+        let result = match parts.method {
+            Method::POST => self.post(&parts.headers, body, principal).await,
+            Method::GET => self.get(&parts.headers, principal).await,
+            Method::DELETE => self.delete(&parts.headers, principal).await,
+            _ => Err(reply::method_not_allowed("GET, POST, DELETE")),
+        };
+        result.unwrap_or_else(|refusal| refusal)
+    }
+
+    async fn post(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        principal: Option<Principal>,
+    ) -> Result<Response<McpBody>, Response<McpBody>> {
+        guard::post_headers(headers)?;
+        if body.len() > self.inner.config.max_body_bytes {
+            return Err(reply::refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Payload Too Large",
+            ));
+        }
+        let incoming = jsonrpc::parse(&body)
+            .map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
+        if let Incoming::Single(message) = &incoming {
+            let (id, params) = match message {
+                Message::Request(r) => (Some(r.id.clone()), r.params.as_ref()),
+                Message::Notification(n) => (None, n.params.as_ref()),
+                _ => (None, None),
+            };
+            match stateless_version(params) {
+                Err(e) => return Err(reply::error(StatusCode::BAD_REQUEST, id, e)),
+                Ok(Some(version)) => {
+                    return self
+                        .post_stateless(headers, incoming, version, principal)
+                        .await
+                }
+                Ok(None) => {}
+            }
+        }
+        self.post_handshake(headers, incoming, principal).await
+    }
+
+    async fn post_stateless(
+        &self,
+        headers: &HeaderMap,
+        incoming: Incoming,
+        version: ProtocolVersion,
+        principal: Option<Principal>,
+    ) -> Result<Response<McpBody>, Response<McpBody>> {
+        if let Incoming::Single(Message::Request(request)) = &incoming {
+            stateless::check_headers(headers, request, version)
+                .map_err(|e| reply::error(StatusCode::BAD_REQUEST, Some(request.id.clone()), e))?;
+        }
+        let conn = Connection::new(None, principal);
+        let (notify, notes) = respond::sink();
+        let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
+        let mode = Mode {
+            streaming: self.inner.config.streaming,
+            cancel_on_disconnect: true,
+        };
+        let mut response = respond(reply, notes, mode).await;
+        if let Some(status) = stateless_status(&response) {
+            *response.status_mut() = status;
+        }
+        Ok(response)
+    }
+
+    async fn post_handshake(
+        &self,
+        headers: &HeaderMap,
+        incoming: Incoming,
+        principal: Option<Principal>,
+    ) -> Result<Response<McpBody>, Response<McpBody>> {
+        let version = header_version(headers)?;
+        let is_initialize =
+            matches!(&incoming, Incoming::Single(Message::Request(r)) if r.method == "initialize");
+        let mode = Mode {
+            streaming: self.inner.config.streaming,
+            cancel_on_disconnect: false,
+        };
+        if !is_initialize {
+            let conn = self.session(headers, principal.as_ref(), version).await?;
+            let (notify, notes) = respond::sink();
+            let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
+            return Ok(respond(reply, notes, mode).await);
+        }
+        let (id, conn) = self
+            .inner
+            .registry
+            .create(&self.inner.server, principal)
+            .await
+            .map_err(|e| store_failure(&e))?;
+        let (notify, notes) = respond::sink();
+        let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
+        let mut response = respond(reply, notes, mode).await;
+        if response.status() == StatusCode::OK && conn.protocol_version().is_some() {
+            let value = HeaderValue::from_str(id.as_str()).expect("session ids are visible ASCII");
+            response.headers_mut().insert(SESSION_HEADER, value);
+        } else {
+            self.inner.registry.forget(&id);
+        }
+        Ok(response)
+    }
+
+    async fn get(
+        &self,
+        headers: &HeaderMap,
+        principal: Option<Principal>,
+    ) -> Result<Response<McpBody>, Response<McpBody>> {
+        let version = header_version_any(headers)?;
+        if version.era() == Era::Stateless || !self.inner.config.streaming {
+            return Err(reply::method_not_allowed("POST, DELETE"));
+        }
+        guard::get_headers(headers)?;
+        let _conn = self.session(headers, principal.as_ref(), version).await?;
+        Ok(respond::sse(self.inner.closing.keep_alive_stream()))
+    }
+
+    async fn delete(
+        &self,
+        headers: &HeaderMap,
+        principal: Option<Principal>,
+    ) -> Result<Response<McpBody>, Response<McpBody>> {
+        let version = header_version_any(headers)?;
+        if version.era() == Era::Stateless {
+            return Err(reply::method_not_allowed("POST"));
+        }
+        let id = session_id(headers)?;
+        // Only the session's owner may end it.
+        self.session(headers, principal.as_ref(), version).await?;
+        match self.inner.registry.end(&self.inner.server, &id).await {
+            Ok(true) => Ok(reply::status(StatusCode::OK)),
+            Ok(false) => Err(reply::refuse(
+                StatusCode::NOT_FOUND,
+                "Not Found: unknown session",
+            )),
+            Err(e) => Err(store_failure(&e)),
+        }
+    }
+
+    async fn session(
+        &self,
+        headers: &HeaderMap,
+        principal: Option<&Principal>,
+        version: ProtocolVersion,
+    ) -> Result<Connection, Response<McpBody>> {
+        let id = session_id(headers)?;
+        match self
+            .inner
+            .registry
+            .find(&self.inner.server, &id, principal, version)
+            .await
+        {
+            Ok(conn) => Ok(conn),
+            Err(Lookup::Unknown) => Err(reply::refuse(
+                StatusCode::NOT_FOUND,
+                "Not Found: unknown or expired session",
+            )),
+            Err(Lookup::Store(e)) => Err(store_failure(&e)),
+        }
+    }
+}
+
+fn session_id(headers: &HeaderMap) -> Result<SessionId, Response<McpBody>> {
+    let value = headers
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty());
+    value.map(SessionId::new).ok_or_else(|| {
+        reply::refuse(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: the Mcp-Session-Id header is required",
+        )
+    })
+}
+
+/// The handshake-era version a request declares (absent: 2025-03-26).
+fn header_version(headers: &HeaderMap) -> Result<ProtocolVersion, Response<McpBody>> {
+    let version = header_version_any(headers)?;
+    if version.era() == Era::Stateless {
+        return Err(reply::error(
+            StatusCode::BAD_REQUEST,
+            None,
+            lambda_mcp_core::jsonrpc::ErrorObject::invalid_params(
+                "a 2026-07-28 request must carry _meta[\"io.modelcontextprotocol/protocolVersion\"]",
+            ),
+        ));
+    }
+    Ok(version)
+}
+
+fn header_version_any(headers: &HeaderMap) -> Result<ProtocolVersion, Response<McpBody>> {
+    match headers.get(stateless::names::PROTOCOL_VERSION) {
+        None => Ok(ProtocolVersion::HTTP_DEFAULT),
+        Some(raw) => {
+            let text = raw.to_str().unwrap_or_default();
+            ProtocolVersion::parse(text).ok_or_else(|| {
+                reply::error(StatusCode::BAD_REQUEST, None, unsupported_version(text))
+            })
+        }
+    }
+}
+
+/// Stateless-era errors that the transport reports with a status: an
+/// unknown method is 404, version and header problems are 400.
+fn stateless_status(response: &Response<McpBody>) -> Option<StatusCode> {
+    let code = response.extensions().get::<ErrorCode>()?;
+    match *code {
+        ErrorCode::METHOD_NOT_FOUND => Some(StatusCode::NOT_FOUND),
+        ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
+        | ErrorCode::HEADER_MISMATCH
+        | ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY => Some(StatusCode::BAD_REQUEST),
+        _ => None,
+    }
+}
+
+fn store_failure(e: &lambda_mcp_core::SessionError) -> Response<McpBody> {
+    tracing::warn!(error = %e, "session store failure");
+    reply::refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Service Unavailable: the session store failed",
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,133 @@
+//! Turns the router's future into a response: JSON when the request
+//! produced nothing but its result, SSE when notifications came first.
+
+use crate::body::{channel_body, full, sse_event, McpBody};
+use crate::reply;
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::{header, HeaderValue, Response, StatusCode};
+use lambda_mcp_core::jsonrpc::{Message, Notification};
+use lambda_mcp_core::{Notify, Reply};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Collects a request's notifications for its response.
+struct Sink(mpsc::Sender<Notification>);
+
+#[async_trait]
+impl Notify for Sink {
+    async fn notify(&self, notification: Notification) {
+        let _ = self.0.send(notification).await;
+    }
+}
+
+/// A notification sink and the receiver [`respond`] reads it from.
+pub(crate) fn sink() -> (Arc<dyn Notify>, mpsc::Receiver<Notification>) {
+    let (tx, rx) = mpsc::channel(64);
+    (Arc::new(Sink(tx)), rx)
+}
+
+/// How to answer one POST.
+#[derive(Clone, Copy)]
+pub(crate) struct Mode {
+    /// Stream SSE events as they happen (else buffer them).
+    pub(crate) streaming: bool,
+    /// Abandon the request when the client goes away (stateless era).
+    pub(crate) cancel_on_disconnect: bool,
+}
+
+pub(crate) async fn respond<F>(
+    reply: F,
+    mut notes: mpsc::Receiver<Notification>,
+    mode: Mode,
+) -> Response<McpBody>
+where
+    F: Future<Output = Option<Reply>> + Send + 'static,
+{
+    let mut reply = Box::pin(reply);
+    let mut early = Vec::new();
+    let first = loop {
+        tokio::select! {
+            biased;
+            done = &mut reply => {
+                while let Ok(n) = notes.try_recv() {
+                    early.push(n);
+                }
+                return buffered(early, done);
+            }
+            Some(n) = notes.recv() => {
+                if mode.streaming {
+                    break n;
+                }
+                early.push(n);
+            }
+        }
+    };
+    let (tx, rx) = mpsc::channel::<Bytes>(32);
+    tokio::spawn(async move {
+        let mut open = tx.send(event_of(&first)).await.is_ok();
+        loop {
+            tokio::select! {
+                biased;
+                done = &mut reply => {
+                    while let Ok(n) = notes.try_recv() {
+                        let _ = tx.send(event_of(&n)).await;
+                    }
+                    if let Some(done) = done {
+                        let _ = tx.send(sse_event(&done.to_json())).await;
+                    }
+                    return;
+                }
+                Some(n) = notes.recv() => {
+                    open = open && tx.send(event_of(&n)).await.is_ok();
+                    if !open && mode.cancel_on_disconnect {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    sse(channel_body(rx))
+}
+
+fn event_of(n: &Notification) -> Bytes {
+    sse_event(&serde_json::to_string(n).expect("notifications serialise"))
+}
+
+/// The whole answer at once: JSON, or SSE if notifications preceded it.
+fn buffered(notes: Vec<Notification>, done: Option<Reply>) -> Response<McpBody> {
+    if notes.is_empty() {
+        return match done {
+            Some(done) => {
+                let mut response = reply::json(StatusCode::OK, done.to_json());
+                if let Reply::Single(Message::Error(e)) = &done {
+                    // Lets the transport pick a status for this error.
+                    response.extensions_mut().insert(e.error.code);
+                }
+                response
+            }
+            None => reply::accepted(),
+        };
+    }
+    let mut body = Vec::new();
+    for n in &notes {
+        body.extend_from_slice(&event_of(n));
+    }
+    if let Some(done) = done {
+        body.extend_from_slice(&sse_event(&done.to_json()));
+    }
+    sse(full(body))
+}
+
+pub(crate) fn sse(body: McpBody) -> Response<McpBody> {
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}

@@ -1,0 +1,41 @@
+//! The GET stream: server → client messages outside any request. This
+//! server sends none yet beyond keep-alive comments, but clients may hold
+//! the stream open; it ends when the client goes or the server closes.
+
+use crate::body::{channel_body, McpBody};
+use bytes::Bytes;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// How often an idle stream carries a comment, so proxies keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Ends every GET stream at shutdown.
+#[derive(Default)]
+pub(crate) struct Closing(CancellationToken);
+
+impl Closing {
+    pub(crate) fn close(&self) {
+        self.0.cancel();
+    }
+
+    pub(crate) fn keep_alive_stream(&self) -> McpBody {
+        let (tx, rx) = mpsc::channel::<Bytes>(1);
+        let closing = self.0.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(KEEP_ALIVE);
+            loop {
+                tokio::select! {
+                    _ = closing.cancelled() => return,
+                    _ = tick.tick() => {
+                        if tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        channel_body(rx)
+    }
+}

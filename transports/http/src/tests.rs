@@ -1,0 +1,402 @@
+//! The transport's rules, driven without a socket.
+
+use super::*;
+use http_body_util::BodyExt;
+use lambda_mcp_core::protocol::{CallToolResult, ToolInfo};
+use lambda_mcp_core::{async_trait, Arguments, Tool, ToolContext, ToolError};
+use lambda_mcp_sessions::MemorySessions;
+use serde_json::{json, Value};
+
+struct Chatty;
+
+#[async_trait]
+impl Tool for Chatty {
+    fn info(&self) -> ToolInfo {
+        ToolInfo::new("chatty", json!({"type": "object"}))
+    }
+    async fn call(&self, _args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
+        ctx.progress(1.0, Some(1.0), Some("done")).await;
+        Ok(CallToolResult::text("said"))
+    }
+}
+
+fn mcp(streaming: bool) -> McpHttp {
+    let server = Server::builder("http-test", "1")
+        .tool(Chatty)
+        .sessions(Arc::new(MemorySessions::default()))
+        .build();
+    let config = HttpConfig::default()
+        .max_body_bytes(4096)
+        .bearer_token("correct-horse-battery")
+        .allow_origin("https://app.example.com")
+        .restrict_hosts(["mcp.example.com".to_owned()])
+        .streaming(streaming);
+    McpHttp::new(server, config)
+}
+
+const TOKEN: &str = "Bearer correct-horse-battery";
+const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+const META: &str = r#""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#;
+
+fn post(_body: &str) -> http::request::Builder {
+    Request::post("/mcp")
+        .header("host", "localhost:8080")
+        .header("authorization", TOKEN)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+}
+
+async fn send(mcp: &McpHttp, request: Request<Bytes>) -> (StatusCode, HeaderMap, String) {
+    let response = mcp.handle(request, None).await;
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8(bytes.to_vec()).unwrap(),
+    )
+}
+
+async fn session(mcp: &McpHttp) -> String {
+    let (status, headers, _) = send(mcp, post(INIT).body(Bytes::from(INIT)).unwrap()).await;
+    assert_eq!(status, 200);
+    headers[SESSION_HEADER].to_str().unwrap().to_owned()
+}
+
+fn code(body: &str) -> i64 {
+    let value: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    value["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
+}
+
+#[tokio::test]
+async fn bad_requests_get_exact_statuses_and_codes() {
+    let mcp = mcp(true);
+    let sid = session(&mcp).await;
+    let ended = session(&mcp).await;
+    let delete = Request::delete("/mcp")
+        .header("host", "localhost")
+        .header("authorization", TOKEN)
+        .header(SESSION_HEADER, &ended);
+    assert_eq!(send(&mcp, delete.body(Bytes::new()).unwrap()).await.0, 200);
+
+    let list = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#;
+    let stateless_list =
+        format!(r#"{{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{{{META}}}}}"#);
+    let big = format!(
+        r#"{{"jsonrpc":"2.0","id":4,"method":"ping","params":{{"pad":"{}"}}}}"#,
+        "x".repeat(5000)
+    );
+    let with_sid = |b: http::request::Builder| {
+        b.header(SESSION_HEADER, &sid)
+            .header("mcp-protocol-version", "2025-11-25")
+    };
+    type Case = (&'static str, Request<Bytes>, u16, Option<i64>);
+    let cases: Vec<Case> = vec![
+        (
+            "wrong method",
+            Request::put("/mcp")
+                .header("host", "localhost")
+                .header("authorization", TOKEN)
+                .body(Bytes::new())
+                .unwrap(),
+            405,
+            Some(-32600),
+        ),
+        (
+            "wrong path",
+            Request::post("/other")
+                .header("host", "localhost")
+                .header("authorization", TOKEN)
+                .body(Bytes::new())
+                .unwrap(),
+            404,
+            Some(-32600),
+        ),
+        (
+            "json-only accept",
+            {
+                let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
+                r.headers_mut()
+                    .insert("accept", "application/json".parse().unwrap());
+                r
+            },
+            406,
+            Some(-32600),
+        ),
+        (
+            "wrong content type",
+            {
+                let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
+                r.headers_mut()
+                    .insert("content-type", "text/plain".parse().unwrap());
+                r
+            },
+            415,
+            Some(-32600),
+        ),
+        (
+            "empty body",
+            with_sid(post("")).body(Bytes::new()).unwrap(),
+            400,
+            Some(-32700),
+        ),
+        (
+            "malformed json",
+            with_sid(post("{")).body(Bytes::from("{")).unwrap(),
+            400,
+            Some(-32700),
+        ),
+        (
+            "batch outside 2025-03-26",
+            with_sid(post(list))
+                .body(Bytes::from(format!("[{list}]")))
+                .unwrap(),
+            200,
+            Some(-32600),
+        ),
+        (
+            "oversized body",
+            with_sid(post(&big)).body(Bytes::from(big.clone())).unwrap(),
+            413,
+            Some(-32600),
+        ),
+        (
+            "missing session",
+            post(list).body(Bytes::from(list)).unwrap(),
+            400,
+            Some(-32600),
+        ),
+        (
+            "unknown session",
+            post(list)
+                .header(SESSION_HEADER, "nope")
+                .body(Bytes::from(list))
+                .unwrap(),
+            404,
+            Some(-32600),
+        ),
+        (
+            "ended session",
+            post(list)
+                .header(SESSION_HEADER, &ended)
+                .body(Bytes::from(list))
+                .unwrap(),
+            404,
+            Some(-32600),
+        ),
+        (
+            "foreign origin",
+            with_sid(post(list))
+                .header("origin", "https://evil.example")
+                .body(Bytes::from(list))
+                .unwrap(),
+            403,
+            Some(-32600),
+        ),
+        (
+            "foreign host",
+            {
+                let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
+                r.headers_mut()
+                    .insert("host", "evil.example".parse().unwrap());
+                r
+            },
+            403,
+            Some(-32600),
+        ),
+        (
+            "bad token",
+            {
+                let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
+                r.headers_mut()
+                    .insert("authorization", "Bearer wrong".parse().unwrap());
+                r
+            },
+            401,
+            Some(-32600),
+        ),
+        (
+            "unsupported header version",
+            post(list)
+                .header(SESSION_HEADER, &sid)
+                .header("mcp-protocol-version", "1999-01-01")
+                .body(Bytes::from(list))
+                .unwrap(),
+            400,
+            Some(-32022),
+        ),
+        (
+            "2026 header mismatch",
+            post(&stateless_list)
+                .header("mcp-protocol-version", "2026-07-28")
+                .header("mcp-method", "tools/call")
+                .body(Bytes::from(stateless_list.clone()))
+                .unwrap(),
+            400,
+            Some(-32020),
+        ),
+        (
+            "2026 missing headers",
+            post(&stateless_list)
+                .body(Bytes::from(stateless_list.clone()))
+                .unwrap(),
+            400,
+            Some(-32020),
+        ),
+        (
+            "2026 unsupported version",
+            {
+                let body = stateless_list.replace("2026-07-28", "2031-01-01");
+                post(&body)
+                    .header("mcp-protocol-version", "2031-01-01")
+                    .header("mcp-method", "tools/list")
+                    .body(Bytes::from(body))
+                    .unwrap()
+            },
+            400,
+            Some(-32022),
+        ),
+        (
+            "2026 unknown method",
+            {
+                let body = stateless_list.replace("tools/list", "tools/teleport");
+                post(&body)
+                    .header("mcp-protocol-version", "2026-07-28")
+                    .header("mcp-method", "tools/teleport")
+                    .body(Bytes::from(body))
+                    .unwrap()
+            },
+            404,
+            Some(-32601),
+        ),
+        (
+            "2026 GET",
+            Request::get("/mcp")
+                .header("host", "localhost")
+                .header("authorization", TOKEN)
+                .header("mcp-protocol-version", "2026-07-28")
+                .body(Bytes::new())
+                .unwrap(),
+            405,
+            Some(-32600),
+        ),
+        (
+            "2026 DELETE",
+            Request::delete("/mcp")
+                .header("host", "localhost")
+                .header("authorization", TOKEN)
+                .header("mcp-protocol-version", "2026-07-28")
+                .body(Bytes::new())
+                .unwrap(),
+            405,
+            Some(-32600),
+        ),
+    ];
+    for (name, request, status, want) in cases {
+        let (got, headers, body) = send(&mcp, request).await;
+        assert_eq!(got.as_u16(), status, "{name}: {body}");
+        if let Some(want) = want {
+            assert_eq!(code(&body), want, "{name}: {body}");
+        }
+        if status == 401 {
+            assert_eq!(headers["www-authenticate"], "Bearer", "{name}");
+        }
+    }
+    // Still serving afterwards.
+    let (status, _, body) = send(&mcp, with_sid(post(list)).body(Bytes::from(list)).unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn notifications_get_202_and_allowed_origins_pass() {
+    let mcp = mcp(true);
+    let sid = session(&mcp).await;
+    let note = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
+    let request = post(note)
+        .header(SESSION_HEADER, &sid)
+        .header("origin", "https://app.example.com")
+        .body(Bytes::from(note))
+        .unwrap();
+    let (status, _, body) = send(&mcp, request).await;
+    assert_eq!((status.as_u16(), body.as_str()), (202, ""));
+}
+
+#[tokio::test]
+async fn notifications_before_the_result_make_an_sse_body() {
+    for streaming in [true, false] {
+        let mcp = mcp(streaming);
+        let sid = session(&mcp).await;
+        let call = r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"chatty","_meta":{"progressToken":"t"}}}"#;
+        let (status, headers, body) = send(
+            &mcp,
+            post(call)
+                .header(SESSION_HEADER, &sid)
+                .body(Bytes::from(call))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["content-type"], "text/event-stream");
+        let events: Vec<Value> = body
+            .split("\n\n")
+            .filter_map(|e| e.strip_prefix("event: message\ndata: "))
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+        assert_eq!(events.len(), 2, "{body}");
+        assert_eq!(events[0]["method"], "notifications/progress");
+        assert_eq!(events[1]["id"], 7);
+    }
+}
+
+#[tokio::test]
+async fn stateless_requests_need_no_session() {
+    let mcp = mcp(true);
+    let call = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"chatty",{META}}}}}"#
+    );
+    let request = post(&call)
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", "chatty")
+        .body(Bytes::from(call.clone()))
+        .unwrap();
+    let (status, headers, body) = send(&mcp, request).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!headers.contains_key(SESSION_HEADER));
+    let value: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["result"]["resultType"], "complete");
+}
+
+#[tokio::test]
+async fn get_streams_only_where_the_deployment_streams() {
+    let streaming = mcp(true);
+    let sid = session(&streaming).await;
+    let get = |sid: &str| {
+        Request::get("/mcp")
+            .header("host", "localhost")
+            .header("authorization", TOKEN)
+            .header("accept", "text/event-stream")
+            .header(SESSION_HEADER, sid)
+    };
+    let response = streaming
+        .handle(get(&sid).body(Bytes::new()).unwrap(), None)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    streaming.close_streams();
+    let buffered = mcp(false);
+    let sid = session(&buffered).await;
+    assert_eq!(
+        send(&buffered, get(&sid).body(Bytes::new()).unwrap())
+            .await
+            .0,
+        405
+    );
+}
+
+#[test]
+fn the_token_never_shows_in_debug_output() {
+    assert!(!format!("{:?}", mcp(true).config()).contains("horse"));
+}
