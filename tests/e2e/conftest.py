@@ -17,3 +17,55 @@ def _binary(name: str) -> str:
 @pytest.fixture(scope="session")
 def mcp_stdio() -> str:
     return _binary("mcp-stdio")
+
+
+class HttpServer:
+    """A real `mcp-http` process on a free loopback port, stopped by PID."""
+
+    def __init__(self, binary: str, *args: str):
+        import json
+        import subprocess
+
+        self.proc = subprocess.Popen(
+            [binary, "--bind", "127.0.0.1:0", "--log-format", "json", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={"RUST_LOG": "info", "PATH": "/usr/bin:/bin"},
+        )
+        for line in self.proc.stderr:
+            event = json.loads(line)
+            address = event.get("fields", {}).get("address")
+            if address:
+                self.url = f"http://{address}/mcp"
+                break
+        else:
+            raise RuntimeError(f"{binary} exited before listening: {self.proc.wait()}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def mcp_http() -> str:
+    return _binary("mcp-http")
+
+
+@pytest.fixture
+def http_server(mcp_http):
+    server = HttpServer(mcp_http)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http_server_with_token(mcp_http):
+    server = HttpServer(mcp_http, "--auth-token", "e2e-secret-token-0123456789")
+    server.token = "e2e-secret-token-0123456789"
+    yield server
+    server.stop()
