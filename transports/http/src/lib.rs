@@ -61,7 +61,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message};
 use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{
-    stateless_version, unsupported_version, Connection, Principal, ProtocolVersion, Server,
+    unsupported_version, Connection, Principal, ProtocolVersion, Server,
     SessionId,
 };
 use respond::{respond, Mode};
@@ -143,22 +143,10 @@ impl McpHttp {
                 "Payload Too Large",
             ));
         }
-        let incoming = jsonrpc::parse(&body)
-            .map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
+        let incoming = jsonrpc::parse(&body).map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
         if let Incoming::Single(message) = &incoming {
-            let (id, params) = match message {
-                Message::Request(r) => (Some(r.id.clone()), r.params.as_ref()),
-                Message::Notification(n) => (None, n.params.as_ref()),
-                _ => (None, None),
-            };
-            match stateless_version(params) {
-                Err(e) => return Err(reply::error(StatusCode::BAD_REQUEST, id, e)),
-                Ok(Some(version)) => {
-                    return self
-                        .post_stateless(headers, incoming, version, principal)
-                        .await
-                }
-                Ok(None) => {}
+            if stateless::era_of(headers, message).map_err(|(id, e)| reply::error(StatusCode::BAD_REQUEST, id, e))?.is_some() {
+                return self.post_stateless(headers, incoming, principal).await;
             }
         }
         self.post_handshake(headers, incoming, principal).await
@@ -168,11 +156,10 @@ impl McpHttp {
         &self,
         headers: &HeaderMap,
         incoming: Incoming,
-        version: ProtocolVersion,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         if let Incoming::Single(Message::Request(request)) = &incoming {
-            stateless::check_headers(headers, request, version)
+            stateless::check_headers(headers, request)
                 .map_err(|e| reply::error(StatusCode::BAD_REQUEST, Some(request.id.clone()), e))?;
         }
         let conn = Connection::new(None, principal);

@@ -3,8 +3,10 @@
 
 use base64::Engine;
 use http::HeaderMap;
-use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Request};
-use lambda_mcp_core::ProtocolVersion;
+use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Request, RequestId};
+use lambda_mcp_core::protocol::discovery::meta;
+use lambda_mcp_core::protocol::Era;
+use lambda_mcp_core::{stateless_version, ProtocolVersion};
 use serde_json::Value;
 
 /// Header names of the stateless era.
@@ -14,22 +16,46 @@ pub(crate) mod names {
     pub(crate) const NAME: &str = "mcp-name";
 }
 
-/// Checks a stateless-era request's headers against its body.
-pub(crate) fn check_headers(
-    headers: &HeaderMap,
-    request: &Request,
-    version: ProtocolVersion,
-) -> Result<(), ErrorObject> {
-    let header = |name: &str| headers.get(name).map(|v| decode(v.as_bytes()));
-    match header(names::PROTOCOL_VERSION) {
-        Some(Some(v)) if v == version.as_str() => {}
-        Some(Some(v)) => {
-            return Err(mismatch(&format!(
-                "MCP-Protocol-Version header {v:?} does not match the body's {version}"
-            )))
-        }
-        _ => return Err(mismatch("the MCP-Protocol-Version header is required")),
+/// Decides whether a POSTed message belongs to the stateless era: its body
+/// carries `_meta["io.modelcontextprotocol/protocolVersion"]`, or its
+/// `MCP-Protocol-Version` header names a stateless-era version. For such a
+/// message, checks the header against the body (-32020) and the `_meta`
+/// fields (-32602, -32022), in that order; errors carry the request's id.
+pub(crate) fn era_of(headers: &HeaderMap, message: &Message) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
+    let (id, params) = match message {
+        Message::Request(r) => (Some(r.id.clone()), r.params.as_ref()),
+        Message::Notification(n) => (None, n.params.as_ref()),
+        _ => return Ok(None),
+    };
+    let body_version = params
+        .and_then(|p| p.get("_meta"))
+        .and_then(|m| m.get(meta::PROTOCOL_VERSION))
+        .map(|v| v.as_str().unwrap_or_default().to_owned());
+    let header_version = headers.get(names::PROTOCOL_VERSION).and_then(|v| v.to_str().ok());
+    let header_is_stateless = header_version.and_then(ProtocolVersion::parse).is_some_and(|v| v.era() == Era::Stateless);
+    if body_version.is_none() && !header_is_stateless {
+        return Ok(None);
     }
+    let fail = |e| Err((id.clone(), e));
+    let Some(body_version) = body_version else {
+        return fail(ErrorObject::invalid_params(format!("missing required _meta[\"{}\"]", meta::PROTOCOL_VERSION)));
+    };
+    match header_version {
+        Some(h) if h == body_version => {}
+        Some(h) => return fail(mismatch(&format!("MCP-Protocol-Version header {h:?} does not match the body's {body_version:?}"))),
+        None => return fail(mismatch("the MCP-Protocol-Version header is required")),
+    }
+    match stateless_version(params) {
+        Ok(Some(version)) => Ok(Some(version)),
+        Ok(None) => fail(ErrorObject::invalid_params("missing _meta")),
+        Err(e) => fail(e),
+    }
+}
+
+/// Checks a stateless-era request's `Mcp-Method` and `Mcp-Name` headers
+/// against its body.
+pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<(), ErrorObject> {
+    let header = |name: &str| headers.get(name).map(|v| decode(v.as_bytes()));
     match header(names::METHOD) {
         Some(Some(m)) if m == request.method => {}
         Some(Some(m)) => {
@@ -106,7 +132,6 @@ mod tests {
 
     #[test]
     fn headers_must_match_the_body() {
-        let v = ProtocolVersion::V2026_07_28;
         let call = request("tools/call", json!({"name": "héllo"}));
         let encoded = format!(
             "=?base64?{}?=",
@@ -117,14 +142,8 @@ mod tests {
             (names::METHOD, "tools/call"),
             (names::NAME, &encoded),
         ]);
-        assert!(check_headers(&good, &call, v).is_ok());
+        assert!(check_headers(&good, &call).is_ok());
         for bad in [
-            headers(&[(names::METHOD, "tools/call"), (names::NAME, &encoded)]),
-            headers(&[
-                (names::PROTOCOL_VERSION, "2025-11-25"),
-                (names::METHOD, "tools/call"),
-                (names::NAME, &encoded),
-            ]),
             headers(&[
                 (names::PROTOCOL_VERSION, "2026-07-28"),
                 (names::METHOD, "tools/list"),
@@ -141,7 +160,7 @@ mod tests {
             ]),
         ] {
             assert_eq!(
-                check_headers(&bad, &call, v).unwrap_err().code,
+                check_headers(&bad, &call).unwrap_err().code,
                 ErrorCode::HEADER_MISMATCH
             );
         }
@@ -150,6 +169,37 @@ mod tests {
             (names::PROTOCOL_VERSION, "2026-07-28"),
             (names::METHOD, "tools/list"),
         ]);
-        assert!(check_headers(&no_name, &list, v).is_ok());
+        assert!(check_headers(&no_name, &list).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod era_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(params: serde_json::Value) -> Message {
+        Message::Request(Request::new(7, "server/discover", params.as_object().cloned()))
+    }
+
+    fn header(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(names::PROTOCOL_VERSION, v.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_header_or_the_body_selects_the_stateless_era() {
+        let caps = json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}});
+        assert_eq!(era_of(&header("2026-07-28"), &message(caps.clone())).unwrap(), Some(ProtocolVersion::V2026_07_28));
+        assert_eq!(era_of(&HeaderMap::new(), &message(json!({}))).unwrap(), None);
+        assert_eq!(era_of(&header("2025-11-25"), &message(json!({}))).unwrap(), None);
+        let (id, e) = era_of(&header("2026-07-28"), &message(json!({}))).unwrap_err();
+        assert_eq!((id, e.code), (Some(RequestId::Number(7)), ErrorCode::INVALID_PARAMS));
+        let (_, e) = era_of(&HeaderMap::new(), &message(caps)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::HEADER_MISMATCH);
+        let future = json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2031-01-01", "io.modelcontextprotocol/clientCapabilities": {}}});
+        assert_eq!(era_of(&header("2026-07-28"), &message(future.clone())).unwrap_err().1.code, ErrorCode::HEADER_MISMATCH);
+        assert_eq!(era_of(&header("2031-01-01"), &message(future)).unwrap_err().1.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
     }
 }
