@@ -8,8 +8,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use lambda_mcp_core::context::Discard;
 use lambda_mcp_core::jsonrpc::{Message, Request, RequestId};
 use lambda_mcp_core::{
-    async_trait, Arguments, CallToolResult, Connection, ProtocolVersion, Server, StatefulTool,
-    Tool, ToolContext, ToolError, ToolInfo,
+    async_trait, Arguments, CallToolResult, Connection, ProtocolVersion, Server, StatefulTool, Tool, ToolContext,
+    ToolError, ToolInfo,
 };
 use serde_json::json;
 use std::hint::black_box;
@@ -23,11 +23,7 @@ impl Tool for Hello {
     fn info(&self) -> ToolInfo {
         ToolInfo::new("hello_inline", json!({"type": "object"}))
     }
-    async fn call(
-        &self,
-        _args: Arguments,
-        _ctx: &ToolContext,
-    ) -> Result<CallToolResult, ToolError> {
+    async fn call(&self, _args: Arguments, _ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
         Ok(CallToolResult::text("Hello MCP World!"))
     }
 }
@@ -42,12 +38,7 @@ impl StatefulTool for HelloActor {
     fn tools(&self) -> Vec<ToolInfo> {
         vec![ToolInfo::new("hello_actor", json!({"type": "object"}))]
     }
-    async fn call(
-        &mut self,
-        _name: &str,
-        _args: Arguments,
-        _ctx: &ToolContext,
-    ) -> Result<CallToolResult, ToolError> {
+    async fn call(&mut self, _name: &str, _args: Arguments, _ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
         self.calls += 1;
         Ok(CallToolResult::text("Hello MCP World!"))
     }
@@ -59,34 +50,21 @@ fn call(name: &str) -> Message {
 }
 
 fn dispatch(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = Server::builder("bench", "1")
-        .tool(Hello)
-        .tool(HelloActor::default())
-        .build();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let server = Server::builder("bench", "1").tool(Hello).tool(HelloActor::default()).build();
     let conn = rt.block_on(async {
         let conn = Connection::default();
-        let init = json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}});
+        let init =
+            json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}});
         let init = Message::Request(Request::new(0, "initialize", init.as_object().cloned()));
         server.handle(&conn, init, Arc::new(Discard)).await.unwrap();
         conn
     });
     let mut group = c.benchmark_group("tools_call");
-    group
-        .measurement_time(Duration::from_secs(3))
-        .warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
     group.bench_function("direct Tool::call (floor)", |b| {
         b.to_async(&rt).iter(|| async {
-            let ctx = ToolContext::builder(
-                RequestId::Number(1),
-                ProtocolVersion::V2025_11_25,
-                Instant::now(),
-            )
-            .build();
+            let ctx = ToolContext::builder(RequestId::Number(1), ProtocolVersion::V2025_11_25, Instant::now()).build();
             black_box(Hello.call(Arguments::default(), &ctx).await.unwrap())
         })
     });

@@ -58,11 +58,7 @@ pub struct ToolContextBuilder {
 
 impl ToolContext {
     /// Starts a context for request `request_id` with the given deadline.
-    pub fn builder(
-        request_id: RequestId,
-        version: ProtocolVersion,
-        deadline: Instant,
-    ) -> ToolContextBuilder {
+    pub fn builder(request_id: RequestId, version: ProtocolVersion, deadline: Instant) -> ToolContextBuilder {
         ToolContextBuilder {
             inner: Inner {
                 request_id,
@@ -120,12 +116,8 @@ impl ToolContext {
         let Some(token) = &self.inner.progress_token else {
             return;
         };
-        let params = ProgressParams {
-            progress_token: token.clone(),
-            progress,
-            total,
-            message: message.map(str::to_owned),
-        };
+        let params =
+            ProgressParams { progress_token: token.clone(), progress, total, message: message.map(str::to_owned) };
         self.send(progress::methods::PROGRESS, &params).await;
     }
 
@@ -135,11 +127,7 @@ impl ToolContext {
             Some(min) if level >= min => {}
             _ => return,
         }
-        let params = LoggingMessageParams {
-            level,
-            logger: None,
-            data: data.into(),
-        };
+        let params = LoggingMessageParams { level, logger: None, data: data.into() };
         self.send(logging::methods::MESSAGE, &params).await;
     }
 
@@ -147,10 +135,7 @@ impl ToolContext {
         let Ok(Value::Object(params)) = serde_json::to_value(params) else {
             return;
         };
-        self.inner
-            .notify
-            .notify(Notification::new(method, Some(params)))
-            .await;
+        self.inner.notify.notify(Notification::new(method, Some(params))).await;
     }
 }
 
@@ -193,9 +178,7 @@ impl ToolContextBuilder {
 
     /// The finished context.
     pub fn build(self) -> ToolContext {
-        ToolContext {
-            inner: Arc::new(self.inner),
-        }
+        ToolContext { inner: Arc::new(self.inner) }
     }
 }
 

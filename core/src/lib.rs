@@ -3,7 +3,9 @@
 //! The transport-agnostic core of Lambda MCP: JSON-RPC 2.0, the MCP types of
 //! both protocol eras (the `initialize` handshake of 2024-11-05 … 2025-11-25
 //! and the stateless 2026-07-28 revision), the [`Tool`] trait, the
-//! [`#[tool]`](macro@tool) macro and the router ([`Server`]).
+//! [`#[tool]`](macro@tool) macro, the [`Resource`], [`ResourceTemplate`]
+//! and [`Prompt`] traits (with one-line [`TextResource`], [`FnTemplate`] and
+//! [`FnPrompt`]) and the router ([`Server`]).
 //!
 //! It knows no transport and no AWS: stdio, hyper and Lambda adapters feed
 //! it parsed messages, and sessions reach it through [`SessionManager`].
@@ -34,7 +36,9 @@ pub mod context;
 mod error;
 pub mod jsonrpc;
 mod principal;
+mod prompt;
 pub mod protocol;
+mod resource;
 mod server;
 pub mod session;
 mod tool;
@@ -42,14 +46,21 @@ mod tool;
 pub use context::{Notify, ToolContext};
 pub use error::ToolError;
 pub use principal::Principal;
+pub use prompt::{FnPrompt, Prompt, PromptError};
+pub use protocol::resources::ResourceTemplateInfo;
 pub use protocol::{CallToolResult, Content, ProtocolVersion, ToolAnnotations, ToolInfo};
-pub use server::{
-    stateless_version, unsupported_version, Connection, Reply, Server, ServerBuilder,
+pub use protocol::{
+    Completion, GetPromptResult, PromptArgument, PromptInfo, PromptMessage, ResourceContents, ResourceInfo, Role,
 };
+pub use resource::{
+    BlobResource, FnResource, FnTemplate, Resource, ResourceError, ResourceTemplate, TextResource, UriTemplate,
+    UriTemplateError,
+};
+pub use server::{stateless_version, unsupported_version, Connection, Reply, Server, ServerBuilder};
 pub use session::{Session, SessionError, SessionHandle, SessionId, SessionManager, SessionState};
 pub use tool::{
-    input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered,
-    StatefulTool, Structured, Tool, ToolSet,
+    input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered, StatefulTool, Structured,
+    Tool, ToolSet,
 };
 
 pub use async_trait::async_trait;

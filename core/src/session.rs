@@ -69,9 +69,7 @@ pub enum SessionError {
         source: serde_json::Error,
     },
     /// An `update` kept conflicting with concurrent writers.
-    #[error(
-        "session {id} changed concurrently {attempts} times in a row; the update was not applied"
-    )]
+    #[error("session {id} changed concurrently {attempts} times in a row; the update was not applied")]
     Conflict {
         /// The session.
         id: SessionId,
@@ -100,10 +98,7 @@ pub trait Session: Send + Sync {
     async fn increment(&self, key: &str, delta: i64) -> Result<i64, SessionError>;
     /// Read-modify-write of the whole state. `f` may run more than once if
     /// a concurrent writer interferes; it must not have side effects.
-    async fn update(
-        &self,
-        f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send),
-    ) -> Result<(), SessionError>;
+    async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError>;
     /// Makes every change so far durable. Called before a response leaves.
     async fn flush(&self) -> Result<(), SessionError>;
 }
@@ -114,11 +109,7 @@ pub trait SessionManager: Send + Sync {
     /// Starts a new session owned by `owner`.
     async fn create(&self, owner: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError>;
     /// Finds a live session; `Forbidden` when it belongs to someone else.
-    async fn open(
-        &self,
-        id: &SessionId,
-        caller: Option<&Principal>,
-    ) -> Result<Arc<dyn Session>, SessionError>;
+    async fn open(&self, id: &SessionId, caller: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError>;
     /// Ends a session; `false` when it did not exist.
     async fn end(&self, id: &SessionId) -> Result<bool, SessionError>;
 }
@@ -138,15 +129,11 @@ impl SessionHandle {
 
     /// A handle whose every operation fails with [`SessionError::NoSession`].
     pub fn none(hint: impl Into<String>) -> Self {
-        SessionHandle {
-            inner: Err(hint.into()),
-        }
+        SessionHandle { inner: Err(hint.into()) }
     }
 
     fn session(&self) -> Result<&Arc<dyn Session>, SessionError> {
-        self.inner
-            .as_ref()
-            .map_err(|hint| SessionError::NoSession { hint: hint.clone() })
+        self.inner.as_ref().map_err(|hint| SessionError::NoSession { hint: hint.clone() })
     }
 
     /// The session's id, when there is a session.
@@ -160,19 +147,14 @@ impl SessionHandle {
             None => Ok(None),
             Some(v) => serde_json::from_value(v)
                 .map(Some)
-                .map_err(|source| SessionError::Serde {
-                    key: key.to_owned(),
-                    source,
-                }),
+                .map_err(|source| SessionError::Serde { key: key.to_owned(), source }),
         }
     }
 
     /// Writes a key.
     pub async fn set<T: Serialize>(&self, key: &str, value: &T) -> Result<(), SessionError> {
-        let value = serde_json::to_value(value).map_err(|source| SessionError::Serde {
-            key: key.to_owned(),
-            source,
-        })?;
+        let value =
+            serde_json::to_value(value).map_err(|source| SessionError::Serde { key: key.to_owned(), source })?;
         self.session()?.set(key, value).await
     }
 
@@ -188,14 +170,9 @@ impl SessionHandle {
 
     /// Read-modify-write; `f` may run again on a conflict, so it must be pure.
     /// Returns what the last run of `f` returned.
-    pub async fn update<R: Send>(
-        &self,
-        mut f: impl FnMut(&mut SessionState) -> R + Send,
-    ) -> Result<R, SessionError> {
+    pub async fn update<R: Send>(&self, mut f: impl FnMut(&mut SessionState) -> R + Send) -> Result<R, SessionError> {
         let mut out = None;
-        self.session()?
-            .update(&mut |state| out = Some(f(state)))
-            .await?;
+        self.session()?.update(&mut |state| out = Some(f(state))).await?;
         Ok(out.expect("Session::update ran the closure"))
     }
 

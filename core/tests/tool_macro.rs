@@ -7,9 +7,7 @@ mod calls;
 mod impls;
 
 use lambda_mcp_core::jsonrpc::RequestId;
-use lambda_mcp_core::{
-    tool, Arguments, CallToolResult, Content, ProtocolVersion, Tool, ToolContext, ToolError,
-};
+use lambda_mcp_core::{tool, Arguments, CallToolResult, Content, ProtocolVersion, Tool, ToolContext, ToolError};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -18,21 +16,15 @@ use std::time::{Duration, Instant};
 
 /// A context for calls made by hand.
 fn ctx() -> ToolContext {
-    ToolContext::builder(
-        RequestId::Number(1),
-        ProtocolVersion::V2025_11_25,
-        Instant::now() + Duration::from_secs(5),
-    )
-    .build()
+    ToolContext::builder(RequestId::Number(1), ProtocolVersion::V2025_11_25, Instant::now() + Duration::from_secs(5))
+        .build()
 }
 
 /// Calls `tool` with `args`; an `Err` becomes the `isError` result the
 /// router would send.
 async fn call(tool: &impl Tool, args: Value) -> CallToolResult {
     let args = Arguments::new(args.as_object().expect("an object").clone());
-    tool.call(args, &ctx())
-        .await
-        .unwrap_or_else(ToolError::into_result)
+    tool.call(args, &ctx()).await.unwrap_or_else(ToolError::into_result)
 }
 
 /// The text of the first content block.
@@ -75,13 +67,7 @@ pub async fn greet(
 /// # Notes
 ///
 /// Overflow wraps.
-#[tool(
-    name = "add_numbers",
-    title = "Adder",
-    read_only,
-    idempotent = true,
-    destructive = false
-)]
+#[tool(name = "add_numbers", title = "Adder", read_only, idempotent = true, destructive = false)]
 async fn add(a: i64, b: i64) -> i64 {
     a.wrapping_add(b)
 }
@@ -131,27 +117,17 @@ async fn undocumented() {}
 fn greet_schema_and_description() {
     let info = info_json(&greet);
     assert_eq!(info["name"], "greet");
-    assert_eq!(
-        info["description"],
-        "Say hello to someone.\n\nLonger description lines are kept too."
-    );
+    assert_eq!(info["description"], "Say hello to someone.\n\nLonger description lines are kept too.");
     let schema = &info["inputSchema"];
     assert_eq!(schema["type"], "object");
     assert_eq!(schema["required"], json!(["name"]));
     assert_eq!(schema["properties"]["name"]["type"], "string");
     assert_eq!(schema["properties"]["name"]["description"], "Who to greet.");
-    assert_eq!(
-        schema["properties"]["times"]["description"],
-        "How many times."
-    );
+    assert_eq!(schema["properties"]["times"]["description"], "How many times.");
     assert_eq!(schema["properties"]["times"]["default"], 1);
     assert_eq!(schema["properties"]["times"]["maximum"], 255);
     assert!(schema["properties"]["excited"].is_object());
-    assert!(
-        info.get("title").is_none()
-            && info.get("annotations").is_none()
-            && info.get("outputSchema").is_none()
-    );
+    assert!(info.get("title").is_none() && info.get("annotations").is_none() && info.get("outputSchema").is_none());
 }
 
 #[test]
@@ -159,54 +135,33 @@ fn arguments_section_name_title_and_annotations() {
     let info = info_json(&add);
     assert_eq!(info["name"], "add_numbers");
     assert_eq!(info["title"], "Adder");
-    assert_eq!(
-        info["description"],
-        "Adds two numbers.\n\n# Notes\n\nOverflow wraps."
-    );
+    assert_eq!(info["description"], "Adds two numbers.\n\n# Notes\n\nOverflow wraps.");
     let properties = &info["inputSchema"]["properties"];
     assert_eq!(properties["a"]["description"], "The first number.");
     assert_eq!(properties["b"]["description"], "The second number.");
     assert_eq!(info["inputSchema"]["required"], json!(["a", "b"]));
-    assert_eq!(
-        info["annotations"],
-        json!({"readOnlyHint": true, "destructiveHint": false, "idempotentHint": true})
-    );
+    assert_eq!(info["annotations"], json!({"readOnlyHint": true, "destructiveHint": false, "idempotentHint": true}));
 }
 
 #[test]
 fn rich_argument_types() {
     let schema = &info_json(&kitchen_sink)["inputSchema"];
     let properties = &schema["properties"];
-    assert_eq!(
-        schema["required"],
-        json!(["unit", "tags", "weights", "limits", "origin"])
-    );
+    assert_eq!(schema["required"], json!(["unit", "tags", "weights", "limits", "origin"]));
     let unit = &schema["$defs"]["Unit"];
     assert_eq!(properties["unit"]["$ref"], "#/$defs/Unit");
     assert_eq!(unit["enum"], json!(["celsius", "fahrenheit"]));
     assert_eq!(properties["tags"]["type"], "array");
     assert_eq!(properties["tags"]["items"]["type"], "string");
     assert_eq!(properties["weights"]["type"], "object");
-    assert_eq!(
-        properties["weights"]["additionalProperties"]["type"],
-        "number"
-    );
-    assert_eq!(
-        properties["limits"]["additionalProperties"]["type"],
-        "integer"
-    );
+    assert_eq!(properties["weights"]["additionalProperties"]["type"], "number");
+    assert_eq!(properties["limits"]["additionalProperties"]["type"], "integer");
     assert_eq!(properties["origin"]["$ref"], "#/$defs/Point");
     assert_eq!(properties["origin"]["description"], "Where to start.");
-    assert_eq!(
-        schema["$defs"]["Point"]["properties"]["x"]["description"],
-        "Abscissa."
-    );
+    assert_eq!(schema["$defs"]["Point"]["properties"]["x"]["description"], "Abscissa.");
     assert_eq!(properties["verbose"]["default"], false);
     assert_eq!(properties["greeting"]["default"], "hi");
-    assert!(
-        properties["type"].is_object(),
-        "raw identifiers lose their r#: {properties}"
-    );
+    assert!(properties["type"].is_object(), "raw identifiers lose their r#: {properties}");
 }
 
 #[test]
@@ -220,10 +175,7 @@ fn no_docs_no_params() {
 
 #[tokio::test]
 async fn the_fn_stays_callable_as_run() {
-    assert_eq!(
-        greet::run("Ada".into(), 2, Some(true)).await,
-        "Hello, Ada! Hello, Ada!"
-    );
+    assert_eq!(greet::run("Ada".into(), 2, Some(true)).await, "Hello, Ada! Hello, Ada!");
     assert_eq!(add::run(2, 3).await, 5);
 }
 
@@ -235,8 +187,5 @@ async fn rich_arguments_deserialise() {
     });
     let result = call(&kitchen_sink, args).await;
     assert!(!result.failed(), "{result:?}");
-    assert_eq!(
-        text(&result),
-        r#"Celsius ["a"] 1 0 Point { x: 1.0, y: 2.0 } false hi Some("t")"#
-    );
+    assert_eq!(text(&result), r#"Celsius ["a"] 1 0 Point { x: 1.0, y: 2.0 } false hi Some("t")"#);
 }

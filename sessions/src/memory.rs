@@ -31,10 +31,7 @@ impl Default for MemorySessions {
 impl MemorySessions {
     /// Sessions that expire after `idle_ttl` without activity.
     pub fn with_idle_ttl(idle_ttl: Duration) -> Self {
-        MemorySessions {
-            sessions: Mutex::new(HashMap::new()),
-            idle_ttl,
-        }
+        MemorySessions { sessions: Mutex::new(HashMap::new()), idle_ttl }
     }
 
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, Arc<MemorySession>>> {
@@ -58,11 +55,7 @@ impl SessionManager for MemorySessions {
         Ok(session)
     }
 
-    async fn open(
-        &self,
-        id: &SessionId,
-        caller: Option<&Principal>,
-    ) -> Result<Arc<dyn Session>, SessionError> {
+    async fn open(&self, id: &SessionId, caller: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError> {
         let mut map = self.map();
         let session = match map.get(id) {
             Some(s) if s.expired(self.idle_ttl) => {
@@ -75,10 +68,7 @@ impl SessionManager for MemorySessions {
         if session.owner.is_some() && session.owner.as_ref() != caller {
             return Err(SessionError::Forbidden(id.clone()));
         }
-        *session
-            .last_active
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        *session.last_active.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
         Ok(session)
     }
 
@@ -89,11 +79,7 @@ impl SessionManager for MemorySessions {
 
 impl MemorySession {
     fn expired(&self, ttl: Duration) -> bool {
-        self.last_active
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .elapsed()
-            > ttl
+        self.last_active.lock().unwrap_or_else(PoisonError::into_inner).elapsed() > ttl
     }
 
     fn with_state<R>(&self, f: impl FnOnce(&mut SessionState) -> R) -> R {
@@ -125,26 +111,20 @@ impl Session for MemorySession {
         self.with_state(|s| {
             let current = match s.get(key) {
                 None => 0,
-                Some(v) => v.as_i64().ok_or_else(|| SessionError::NotAnInteger {
-                    key: key.to_owned(),
-                    found: v.to_string(),
-                })?,
+                Some(v) => v
+                    .as_i64()
+                    .ok_or_else(|| SessionError::NotAnInteger { key: key.to_owned(), found: v.to_string() })?,
             };
-            let next = current
-                .checked_add(delta)
-                .ok_or_else(|| SessionError::NotAnInteger {
-                    key: key.to_owned(),
-                    found: format!("{current} (adding {delta} overflows)"),
-                })?;
+            let next = current.checked_add(delta).ok_or_else(|| SessionError::NotAnInteger {
+                key: key.to_owned(),
+                found: format!("{current} (adding {delta} overflows)"),
+            })?;
             s.insert(key.to_owned(), Value::from(next));
             Ok(next)
         })
     }
 
-    async fn update(
-        &self,
-        f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send),
-    ) -> Result<(), SessionError> {
+    async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError> {
         f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner));
         Ok(())
     }
@@ -176,10 +156,7 @@ mod tests {
         for t in tasks {
             t.await.unwrap();
         }
-        assert_eq!(
-            SessionHandle::new(session).get::<i64>("n").await.unwrap(),
-            Some(400)
-        );
+        assert_eq!(SessionHandle::new(session).get::<i64>("n").await.unwrap(), Some(400));
     }
 
     #[tokio::test]
@@ -189,15 +166,9 @@ mod tests {
         let s = sessions.create(Some(&alice)).await.unwrap();
         let id = s.id().clone();
         assert!(sessions.open(&id, Some(&alice)).await.is_ok());
-        assert!(matches!(
-            sessions.open(&id, Some(&Principal::new("bob"))).await,
-            Err(SessionError::Forbidden(_))
-        ));
+        assert!(matches!(sessions.open(&id, Some(&Principal::new("bob"))).await, Err(SessionError::Forbidden(_))));
         tokio::time::sleep(Duration::from_millis(80)).await;
-        assert!(matches!(
-            sessions.open(&id, Some(&alice)).await,
-            Err(SessionError::NotFound(_))
-        ));
+        assert!(matches!(sessions.open(&id, Some(&alice)).await, Err(SessionError::NotFound(_))));
         let s = sessions.create(None).await.unwrap();
         assert!(sessions.end(s.id()).await.unwrap());
         assert!(!sessions.end(s.id()).await.unwrap());
@@ -208,10 +179,7 @@ mod tests {
         let sessions = MemorySessions::default();
         let s = SessionHandle::new(sessions.create(None).await.unwrap());
         s.set("name", &"ada").await.unwrap();
-        assert_eq!(
-            s.get::<String>("name").await.unwrap().as_deref(),
-            Some("ada")
-        );
+        assert_eq!(s.get::<String>("name").await.unwrap().as_deref(), Some("ada"));
         let len = s
             .update(|state| {
                 state.insert("list".into(), serde_json::json!([1, 2]));
@@ -222,9 +190,6 @@ mod tests {
         assert_eq!(len, 2);
         s.remove("name").await.unwrap();
         assert_eq!(s.get::<String>("name").await.unwrap(), None);
-        assert!(matches!(
-            s.increment("list", 1).await,
-            Err(SessionError::NotAnInteger { .. })
-        ));
+        assert!(matches!(s.increment("list", 1).await, Err(SessionError::NotAnInteger { .. })));
     }
 }

@@ -89,7 +89,7 @@ set -e
 # one line per scenario run, including ones that threw) against the scored list
 # of the requirement set.
 "$NODE" --input-type=module - "$REQ_FILE" "$LOG" "$REQ" "$cli_rc" "$have_baseline" "$RESULTS" "$PKG" <<'EOF'
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const [reqFile, logFile, rev, cliRc, haveBaseline, resultsDir, pkg] = process.argv.slice(2);
 const require = createRequire(pkg + '/package.json');
@@ -107,13 +107,32 @@ if (start >= 0) {
     if (m) seen.set(m[1], { passed: +m[2], failed: +m[3] });
   }
 }
+// Per-scenario checks.json (written by -o as server-<name>-<timestamp>/) for details.
+const dirs = readdirSync(resultsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const checksOf = (name) => {
+  const re = new RegExp(`^server-${esc(name)}-\\d{4}-\\d{2}-\\d{2}T`);
+  const d = dirs.filter((x) => re.test(x)).sort().pop();
+  if (!d) return undefined;
+  try { return JSON.parse(readFileSync(`${resultsDir}/${d}/checks.json`, 'utf8')); } catch { return undefined; }
+};
 let ok = 0, bad = 0;
 console.log(`\n=== conformance ${rev}: scored server scenarios (${scored.length}) ===`);
 for (const name of scored) {
   const r = seen.get(name);
+  const checks = checksOf(name) ?? [];
+  const warn = checks.filter((c) => c.status === 'WARNING').length;
+  const extra = warn ? `, ${warn} warning(s)` : '';
   if (!r) { bad++; console.log(`  FAIL ${name} (did not run / no result)`); }
-  else if (r.failed > 0) { bad++; console.log(`  FAIL ${name} (${r.failed} failing check(s) of ${r.passed + r.failed})`); }
-  else { ok++; console.log(`  ok   ${name} (${r.passed} check(s))`); }
+  else if (r.failed > 0) {
+    bad++;
+    console.log(`  FAIL ${name} (${r.failed} failing of ${r.passed + r.failed} check(s)${extra})`);
+    for (const c of checks.filter((c) => c.status === 'FAILURE')) {
+      const msg = String(c.errorMessage ?? '').replace(/\s+/g, ' ');
+      console.log(`       - ${c.id}: ${msg.length > 240 ? msg.slice(0, 240) + '…' : msg}`);
+    }
+  }
+  else { ok++; console.log(`  ok   ${name} (${r.passed} passing check(s)${extra})`); }
 }
 if (notScored.length) {
   console.log(`not scored (informational, never fails the run):`);

@@ -22,19 +22,11 @@ struct Args {
     #[arg(long, env = "MCP_AUTH_TOKEN", hide_env_values = true)]
     auth_token: Option<String>,
     /// A browser origin allowed besides localhost (repeatable).
-    #[arg(
-        long = "allowed-origin",
-        env = "MCP_ALLOWED_ORIGINS",
-        value_delimiter = ','
-    )]
+    #[arg(long = "allowed-origin", env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
     /// A Host name allowed besides localhost when bound to loopback, or the
     /// only ones allowed otherwise (repeatable; none: any Host off loopback).
-    #[arg(
-        long = "allowed-host",
-        env = "MCP_ALLOWED_HOSTS",
-        value_delimiter = ','
-    )]
+    #[arg(long = "allowed-host", env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     allowed_hosts: Vec<String>,
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "MCP_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
@@ -62,9 +54,7 @@ enum LogFormat {
 fn server(args: &Args) -> Result<Server, String> {
     let sessions = match args.session_store {
         SessionStore::Memory => Arc::new(MemorySessions::default()),
-        SessionStore::Dynamodb => {
-            return Err("--session-store dynamodb is not available in this build yet".into())
-        }
+        SessionStore::Dynamodb => return Err("--session-store dynamodb is not available in this build yet".into()),
     };
     Ok(Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
@@ -91,11 +81,8 @@ fn http_config(args: &Args) -> HttpConfig {
 }
 
 fn init_logs(format: LogFormat) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Pretty => logs.init(),
         LogFormat::Json => logs.json().init(),
@@ -106,11 +93,10 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => return std::future::pending().await,
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -125,15 +111,12 @@ async fn main() -> Result<(), String> {
     let args = Args::parse();
     init_logs(args.log_format);
     let server = server(&args)?;
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %local, auth = args.auth_token.is_some(), "serving MCP at http://{local}/mcp");
     let mcp = McpHttp::new(server, http_config(&args));
-    lambda_mcp_hyper::serve(listener, mcp, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    lambda_mcp_hyper::serve(listener, mcp, shutdown_signal()).await.map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -53,8 +53,7 @@ pub(crate) struct ToolOptions {
 
 const FN_OPTIONS: &str =
     "`name`, `title`, `description`, `read_only`, `destructive`, `idempotent`, `open_world`, `text` or `structured`";
-const METHOD_OPTIONS: &str =
-    "`name`, `title`, `description`, `read_only`, `destructive`, `idempotent`, \
+const METHOD_OPTIONS: &str = "`name`, `title`, `description`, `read_only`, `destructive`, `idempotent`, \
                               `open_world`, `text`, `structured` or `skip`";
 
 impl ToolOptions {
@@ -109,10 +108,7 @@ impl ToolOptions {
 
     /// Whether any annotation hint was given.
     pub(crate) fn has_annotations(&self) -> bool {
-        self.read_only.is_some()
-            || self.destructive.is_some()
-            || self.idempotent.is_some()
-            || self.open_world.is_some()
+        self.read_only.is_some() || self.destructive.is_some() || self.idempotent.is_some() || self.open_world.is_some()
     }
 }
 
@@ -123,9 +119,7 @@ fn unknown(meta: &ParseNestedMeta<'_>, site: Site) -> Error {
         Site::Fn => FN_OPTIONS,
         Site::Method => METHOD_OPTIONS,
     };
-    meta.error(format!(
-        "unknown `#[tool]` option `{shown}`; expected {expected}"
-    ))
+    meta.error(format!("unknown `#[tool]` option `{shown}`; expected {expected}"))
 }
 
 fn set<T>(slot: &mut Option<T>, meta: &ParseNestedMeta<'_>, value: T) -> Result<()> {
@@ -165,9 +159,8 @@ impl ParamOptions {
                 }
                 let path = &meta.path;
                 let shown = quote::quote!(#path).to_string().replace(' ', "");
-                Err(meta.error(format!(
-                    "unknown `#[tool]` parameter option `{shown}`; expected `default = <expression>`"
-                )))
+                Err(meta
+                    .error(format!("unknown `#[tool]` parameter option `{shown}`; expected `default = <expression>`")))
             })?;
         }
         Ok(options)

@@ -23,29 +23,16 @@ impl FnDocs {
     pub(crate) fn from_text(text: &str) -> Self {
         let lines: Vec<&str> = text.lines().collect();
         let Some((start, end)) = arguments_section(&lines) else {
-            return FnDocs {
-                description: non_empty(text.to_owned()),
-                arguments: Vec::new(),
-            };
+            return FnDocs { description: non_empty(text.to_owned()), arguments: Vec::new() };
         };
         let arguments = parse_items(&lines[start + 1..end]);
-        let kept: Vec<&str> = lines[..start]
-            .iter()
-            .chain(&lines[end..])
-            .copied()
-            .collect();
-        FnDocs {
-            description: non_empty(tidy(&kept)),
-            arguments,
-        }
+        let kept: Vec<&str> = lines[..start].iter().chain(&lines[end..]).copied().collect();
+        FnDocs { description: non_empty(tidy(&kept)), arguments }
     }
 
     /// The description of the parameter `name` in the `# Arguments` section.
     pub(crate) fn argument(&self, name: &str) -> Option<&str> {
-        self.arguments
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, d)| d.as_str())
+        self.arguments.iter().find(|(n, _)| n == name).map(|(_, d)| d.as_str())
     }
 }
 
@@ -67,9 +54,7 @@ pub(crate) fn is_doc(attr: &Attribute) -> bool {
 fn doc_literal(attr: &Attribute) -> Option<String> {
     match &attr.meta {
         Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) => Some(s.value()),
+            Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
             _ => None,
         },
         _ => None,
@@ -86,22 +71,8 @@ fn indent(line: &str) -> usize {
 
 /// Removes the indentation common to every non-blank line.
 fn dedent<'a>(lines: &[&'a str]) -> Vec<&'a str> {
-    let common = lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| indent(l))
-        .min()
-        .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| {
-            if l.trim().is_empty() {
-                ""
-            } else {
-                &l[common..]
-            }
-        })
-        .collect()
+    let common = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| indent(l)).min().unwrap_or(0);
+    lines.iter().map(|l| if l.trim().is_empty() { "" } else { &l[common..] }).collect()
 }
 
 /// Trims trailing whitespace, blank lines at both ends and runs of blank
@@ -148,9 +119,7 @@ fn arguments_section(lines: &[&str]) -> Option<(usize, usize)> {
         };
         match section {
             Some((start, open)) if level <= open => return Some((start, i)),
-            None if ["arguments", "parameters", "args"]
-                .contains(&title.to_ascii_lowercase().as_str()) =>
-            {
+            None if ["arguments", "parameters", "args"].contains(&title.to_ascii_lowercase().as_str()) => {
                 section = Some((i, level));
             }
             _ => {}
@@ -195,9 +164,7 @@ fn parse_item(item: &str) -> Option<(String, String)> {
             (&quoted[..end], &quoted[end + 1..])
         }
         None => {
-            let end = item
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(item.len());
+            let end = item.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(item.len());
             (&item[..end], &item[end..])
         }
     };
@@ -206,10 +173,7 @@ fn parse_item(item: &str) -> Option<(String, String)> {
         return None;
     }
     let rest = rest.trim_start();
-    let desc = ["-", ":", "—", "–"]
-        .iter()
-        .find_map(|sep| rest.strip_prefix(sep))
-        .unwrap_or(rest);
+    let desc = ["-", ":", "—", "–"].iter().find_map(|sep| rest.strip_prefix(sep)).unwrap_or(rest);
     Some((name.to_owned(), desc.trim().to_owned()))
 }
 
@@ -218,19 +182,13 @@ mod tests {
     use super::*;
 
     fn docs(lines: &[&str]) -> Vec<syn::Attribute> {
-        lines
-            .iter()
-            .map(|l| syn::parse_quote!(#[doc = #l]))
-            .collect()
+        lines.iter().map(|l| syn::parse_quote!(#[doc = #l])).collect()
     }
 
     #[test]
     fn dedents_and_trims() {
         let attrs = docs(&["", " Say hello.", "", "     indented code", " Last.", ""]);
-        assert_eq!(
-            doc_text(&attrs).unwrap(),
-            "Say hello.\n\n    indented code\nLast."
-        );
+        assert_eq!(doc_text(&attrs).unwrap(), "Say hello.\n\n    indented code\nLast.");
         assert_eq!(doc_text(&docs(&["  ", ""])), None);
     }
 
@@ -242,14 +200,10 @@ mod tests {
 
     #[test]
     fn splits_the_arguments_section() {
-        let text =
-            "Adds.\n\n# Arguments\n\n* `a` - the first\n  number\n- b: the second\n* c - third \
+        let text = "Adds.\n\n# Arguments\n\n* `a` - the first\n  number\n- b: the second\n* c - third \
                     \n* `d`: fourth\n\n# Examples\n\nSee.";
         let docs = FnDocs::from_text(text);
-        assert_eq!(
-            docs.description.as_deref(),
-            Some("Adds.\n\n# Examples\n\nSee.")
-        );
+        assert_eq!(docs.description.as_deref(), Some("Adds.\n\n# Examples\n\nSee."));
         assert_eq!(docs.argument("a"), Some("the first number"));
         assert_eq!(docs.argument("b"), Some("the second"));
         assert_eq!(docs.argument("c"), Some("third"));
@@ -258,17 +212,10 @@ mod tests {
 
     #[test]
     fn ignores_headings_in_code_and_subsections() {
-        let text =
-            "Doc.\n\n```\n# Arguments\n```\n\n## Arguments\n* x - y\n### Note\n* z - w\n# End";
+        let text = "Doc.\n\n```\n# Arguments\n```\n\n## Arguments\n* x - y\n### Note\n* z - w\n# End";
         let docs = FnDocs::from_text(text);
-        assert_eq!(
-            docs.description.as_deref(),
-            Some("Doc.\n\n```\n# Arguments\n```\n\n# End")
-        );
-        assert_eq!(
-            docs.arguments,
-            vec![("x".into(), "y".into()), ("z".into(), "w".into())]
-        );
+        assert_eq!(docs.description.as_deref(), Some("Doc.\n\n```\n# Arguments\n```\n\n# End"));
+        assert_eq!(docs.arguments, vec![("x".into(), "y".into()), ("z".into(), "w".into())]);
     }
 
     #[test]

@@ -19,10 +19,7 @@ pub(crate) fn expand(args: TokenStream, mut item: ItemFn) -> Result<TokenStream>
     let vis = &item.vis;
     item.sig.ident = Ident::new("run", ident.span());
     let (sig, block) = (&item.sig, &item.block);
-    let run_doc = format!(
-        "Runs the tool `{}`: the body of the `#[tool]` fn.",
-        spec.name
-    );
+    let run_doc = format!("Runs the tool `{}`: the body of the `#[tool]` fn.", spec.name);
     let tool_impl = tool_impl(&ident, &spec);
     Ok(quote! {
         #(#docs)*

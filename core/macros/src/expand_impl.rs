@@ -29,11 +29,7 @@ pub(crate) fn expand(args: TokenStream, mut item: ItemImpl) -> Result<TokenStrea
     let type_name = type_name(&self_ty)?;
     let (methods, mutable) = take_methods(&mut item, &type_name, &self_ty)?;
     let items = methods.iter().map(|m| m.spec.items());
-    let glue = if mutable {
-        stateful(&self_ty, &methods)
-    } else {
-        tool_set(&self_ty, &type_name, &methods)
-    };
+    let glue = if mutable { stateful(&self_ty, &methods) } else { tool_set(&self_ty, &type_name, &methods) };
     Ok(quote! {
         #item
 
@@ -68,20 +64,13 @@ fn type_name(ty: &Type) -> Result<String> {
             Some(last) => Ok(last.ident.unraw().to_string()),
             None => Err(Error::new_spanned(ty, "expected a type name")),
         },
-        _ => Err(Error::new_spanned(
-            ty,
-            "`#[tool]` applies to the impl block of a named type (a struct or an enum)",
-        )),
+        _ => Err(Error::new_spanned(ty, "`#[tool]` applies to the impl block of a named type (a struct or an enum)")),
     }
 }
 
 /// Reads the tool methods, strips the macro's attributes from them, and
 /// tells whether any takes `&mut self`.
-fn take_methods(
-    item: &mut ItemImpl,
-    type_name: &str,
-    self_ty: &Type,
-) -> Result<(Vec<Method>, bool)> {
+fn take_methods(item: &mut ItemImpl, type_name: &str, self_ty: &Type) -> Result<(Vec<Method>, bool)> {
     let mut methods: Vec<Method> = Vec::new();
     let mut mutable = false;
     let mut errors: Option<Error> = None;
@@ -123,11 +112,7 @@ fn push_error(errors: &mut Option<Error>, err: Error) {
 }
 
 /// `Some((method, takes &mut self))` when `f` is a tool.
-fn take_method(
-    f: &mut ImplItemFn,
-    type_name: &str,
-    self_ty: &Type,
-) -> Result<Option<(Method, bool)>> {
+fn take_method(f: &mut ImplItemFn, type_name: &str, self_ty: &Type) -> Result<Option<(Method, bool)>> {
     let marked = f.attrs.iter().any(is_tool_attr);
     let options = ToolOptions::from_attrs(&f.attrs, Site::Method)?;
     f.attrs.retain(|a| !is_tool_attr(a));
@@ -148,26 +133,20 @@ fn take_method(
     let prefix = format!("__{type_name}_{}", ident.unraw());
     let spec = ToolSpec::new(&mut f.sig, &f.attrs, options, &prefix, Some(self_ty))?;
     // A tool's parameters are its schema's fields: many are normal.
-    f.attrs
-        .push(syn::parse_quote!(#[allow(clippy::too_many_arguments)]));
+    f.attrs.push(syn::parse_quote!(#[allow(clippy::too_many_arguments)]));
     Ok(Some((Method { ident, spec }, is_mut)))
 }
 
 /// `Some(is_mut)` for a `&self` / `&mut self` receiver.
 fn receiver(sig: &Signature) -> Option<bool> {
     match sig.inputs.first()? {
-        FnArg::Receiver(r) if r.reference.is_some() && r.colon_token.is_none() => {
-            Some(r.mutability.is_some())
-        }
+        FnArg::Receiver(r) if r.reference.is_some() && r.colon_token.is_none() => Some(r.mutability.is_some()),
         _ => None,
     }
 }
 
 fn idents() -> (Ident, Ident) {
-    (
-        Ident::new("__arguments", Span::call_site()),
-        Ident::new("__ctx", Span::call_site()),
-    )
+    (Ident::new("__arguments", Span::call_site()), Ident::new("__ctx", Span::call_site()))
 }
 
 /// `impl StatefulTool`: dispatches on the tool name.
@@ -206,10 +185,8 @@ fn stateful(self_ty: &Type, methods: &[Method]) -> TokenStream {
 
 /// One `Tool` per method, holding an `Arc` of the value, and `impl ToolSet`.
 fn tool_set(self_ty: &Type, type_name: &str, methods: &[Method]) -> TokenStream {
-    let wrappers: Vec<Ident> = methods
-        .iter()
-        .map(|m| format_ident!("__{}_{}_tool", type_name, m.ident.unraw()))
-        .collect();
+    let wrappers: Vec<Ident> =
+        methods.iter().map(|m| format_ident!("__{}_{}_tool", type_name, m.ident.unraw())).collect();
     let impls = methods.iter().zip(&wrappers).map(|(m, wrapper)| {
         let method = &m.ident;
         let tool = m.spec.tool_impl(quote!(#wrapper), quote!(self.0.#method));

@@ -26,10 +26,9 @@ pub fn tool(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = match syn::parse::<Item>(item) {
         Ok(Item::Fn(item)) => expand_fn::expand(args, item),
         Ok(Item::Impl(item)) => expand_impl::expand(args, item),
-        Ok(other) => Err(Error::new_spanned(
-            other,
-            "`#[tool]` applies to an `async fn` or to an impl block of async methods",
-        )),
+        Ok(other) => {
+            Err(Error::new_spanned(other, "`#[tool]` applies to an `async fn` or to an impl block of async methods"))
+        }
         Err(err) => Err(err),
     };
     expanded.unwrap_or_else(Error::into_compile_error).into()

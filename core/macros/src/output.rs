@@ -50,10 +50,7 @@ impl Output {
     pub(crate) fn classify(ret: &ReturnType, mode: OutputMode) -> Result<Self> {
         let ReturnType::Type(_, ty) = ret else {
             return match mode {
-                OutputMode::Structured => Err(Error::new(
-                    ret.span(),
-                    "a `structured` tool must return a value",
-                )),
+                OutputMode::Structured => Err(Error::new(ret.span(), "a `structured` tool must return a value")),
                 _ => Ok(Output::Direct),
             };
         };
@@ -63,12 +60,7 @@ impl Output {
         };
         match mode {
             OutputMode::Text => return Ok(Output::Direct),
-            OutputMode::Structured => {
-                return Ok(Output::Structured {
-                    ty: Box::new(inner.clone()),
-                    fallible,
-                })
-            }
+            OutputMode::Structured => return Ok(Output::Structured { ty: Box::new(inner.clone()), fallible }),
             OutputMode::Auto if is_direct(inner) => return Ok(Output::Direct),
             OutputMode::Auto => {}
         }
@@ -79,10 +71,7 @@ impl Output {
                  type, or add `#[tool(text)]` if the type implements `IntoToolResult`",
             ));
         }
-        Ok(Output::Structured {
-            ty: Box::new(inner.clone()),
-            fallible,
-        })
+        Ok(Output::Structured { ty: Box::new(inner.clone()), fallible })
     }
 
     /// The hidden fn that computes the output shape once, if structured.
@@ -116,10 +105,7 @@ impl Output {
         let into = quote!(::lambda_mcp_core::IntoToolResult::into_tool_result);
         match self {
             Output::Direct => quote!(#into(#out)),
-            Output::Structured {
-                ty,
-                fallible: false,
-            } => {
+            Output::Structured { ty, fallible: false } => {
                 let wrap = quote_spanned!(ty.span()=> ::lambda_mcp_core::Structured::new(#out, #shape_fn()));
                 quote!(#into(#wrap))
             }
@@ -165,9 +151,7 @@ fn is_direct(ty: &Type) -> bool {
             };
             match &last.arguments {
                 PathArguments::None => TEXT_TYPES.iter().any(|t| last.ident == t),
-                PathArguments::AngleBracketed(args)
-                    if last.ident == "Vec" && args.args.len() == 1 =>
-                {
+                PathArguments::AngleBracketed(args) if last.ident == "Vec" && args.args.len() == 1 => {
                     matches!(args.args.first(), Some(GenericArgument::Type(Type::Path(p)))
                         if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Content"))
                 }

@@ -37,10 +37,7 @@ pub(crate) struct Arg {
 /// that only the macro understands (docs, `#[tool]`, `#[serde]`,
 /// `#[schemars]`). A receiver is an error unless `method` (then it is
 /// skipped: the caller has checked it).
-pub(crate) fn take_inputs(
-    inputs: &mut Punctuated<FnArg, Token![,]>,
-    method: bool,
-) -> Result<Vec<Input>> {
+pub(crate) fn take_inputs(inputs: &mut Punctuated<FnArg, Token![,]>, method: bool) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     let mut errors: Option<Error> = None;
     let mut context_seen = false;
@@ -70,17 +67,11 @@ fn take_input(param: &mut PatType, context_seen: &mut bool) -> Result<Input> {
     param.attrs = kept;
     if let Some(by_ref) = context_kind(&param.ty)? {
         if *context_seen {
-            return Err(Error::new_spanned(
-                &param.ty,
-                "a tool takes at most one `ToolContext` parameter",
-            ));
+            return Err(Error::new_spanned(&param.ty, "a tool takes at most one `ToolContext` parameter"));
         }
         *context_seen = true;
         if let Some(attr) = moved.iter().find(|a| !is_doc(a)) {
-            return Err(Error::new_spanned(
-                attr,
-                "the `ToolContext` parameter takes no attributes",
-            ));
+            return Err(Error::new_spanned(attr, "the `ToolContext` parameter takes no attributes"));
         }
         return Ok(Input::Context { by_ref });
     }
@@ -110,10 +101,7 @@ fn is_field_attr(attr: &Attribute) -> bool {
 fn context_kind(ty: &Type) -> Result<Option<bool>> {
     match ty {
         Type::Reference(r) if is_context_path(&r.elem) => match r.mutability {
-            Some(_) => Err(Error::new_spanned(
-                ty,
-                "take the context as `&ToolContext`, not `&mut ToolContext`",
-            )),
+            Some(_) => Err(Error::new_spanned(ty, "take the context as `&ToolContext`, not `&mut ToolContext`")),
             None => Ok(Some(true)),
         },
         Type::Paren(p) => context_kind(&p.elem),
@@ -125,10 +113,7 @@ fn context_kind(ty: &Type) -> Result<Option<bool>> {
 
 fn is_context_path(ty: &Type) -> bool {
     match ty {
-        Type::Path(TypePath { qself: None, path }) => path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "ToolContext"),
+        Type::Path(TypePath { qself: None, path }) => path.segments.last().is_some_and(|s| s.ident == "ToolContext"),
         _ => false,
     }
 }

@@ -43,28 +43,14 @@ impl ToolSpec {
         for input in &mut inputs {
             if let Input::Arg(arg) = input {
                 let key = arg.ident.unraw().to_string();
-                arg.doc = arg
-                    .doc
-                    .take()
-                    .or_else(|| docs.argument(&key).map(str::to_owned));
+                arg.doc = arg.doc.take().or_else(|| docs.argument(&key).map(str::to_owned));
             }
         }
         if let Some(self_ty) = self_ty {
             replace_self_everywhere(&mut inputs, &mut output, self_ty)?;
         }
-        let description = options
-            .description
-            .as_ref()
-            .map(LitStr::value)
-            .or(docs.description);
-        Ok(ToolSpec {
-            name,
-            description,
-            options,
-            prefix: prefix.to_owned(),
-            inputs,
-            output,
-        })
+        let description = options.description.as_ref().map(LitStr::value).or(docs.description);
+        Ok(ToolSpec { name, description, options, prefix: prefix.to_owned(), inputs, output })
     }
 
     fn args_ident(&self) -> Ident {
@@ -95,10 +81,7 @@ impl ToolSpec {
             let expr = arg.default.as_ref()?;
             let (ident, ty) = (self.default_ident(arg), &arg.ty);
             let value = match expr {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(_),
-                    ..
-                }) => {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }) => {
                     quote!(::core::convert::Into::into(#expr))
                 }
                 _ => quote!(#expr),
@@ -122,13 +105,7 @@ impl ToolSpec {
     }
 
     fn field(&self, arg: &Arg) -> TokenStream {
-        let Arg {
-            ident,
-            ty,
-            doc,
-            default,
-            field_attrs,
-        } = arg;
+        let Arg { ident, ty, doc, default, field_attrs } = arg;
         let doc = doc.as_ref().map(|doc| quote!(#[doc = #doc]));
         let default = default.as_ref().map(|_| {
             let path = self.default_ident(arg).to_string();
@@ -141,10 +118,7 @@ impl ToolSpec {
     pub(crate) fn info(&self) -> TokenStream {
         let name = &self.name;
         let args = self.args_ident();
-        let description = self
-            .description
-            .as_ref()
-            .map(|d| quote!(.with_description(#d)));
+        let description = self.description.as_ref().map(|d| quote!(.with_description(#d)));
         let title = self.options.title.as_ref().map(|t| quote!(.with_title(#t)));
         let output_schema = self.output.with_schema(&self.shape_ident());
         let annotations = self.annotations();
@@ -245,25 +219,16 @@ fn check_signature(sig: &Signature) -> Result<()> {
         ));
     }
     if let Some(token) = &sig.unsafety {
-        return Err(Error::new_spanned(
-            token,
-            "a `#[tool]` fn cannot be `unsafe`",
-        ));
+        return Err(Error::new_spanned(token, "a `#[tool]` fn cannot be `unsafe`"));
     }
     if let Some(token) = &sig.constness {
-        return Err(Error::new_spanned(
-            token,
-            "a `#[tool]` fn cannot be `const`",
-        ));
+        return Err(Error::new_spanned(token, "a `#[tool]` fn cannot be `const`"));
     }
     if let Some(abi) = &sig.abi {
         return Err(Error::new_spanned(abi, "a `#[tool]` fn cannot have an ABI"));
     }
     if let Some(variadic) = &sig.variadic {
-        return Err(Error::new_spanned(
-            variadic,
-            "a `#[tool]` fn cannot be variadic",
-        ));
+        return Err(Error::new_spanned(variadic, "a `#[tool]` fn cannot be variadic"));
     }
     Ok(())
 }
@@ -288,11 +253,7 @@ fn tool_name(ident: &Ident, explicit: Option<&LitStr>) -> Result<String> {
     Ok(name)
 }
 
-fn replace_self_everywhere(
-    inputs: &mut [Input],
-    output: &mut Output,
-    self_ty: &Type,
-) -> Result<()> {
+fn replace_self_everywhere(inputs: &mut [Input], output: &mut Output, self_ty: &Type) -> Result<()> {
     for input in inputs {
         if let Input::Arg(arg) = input {
             arg.ty = replace_self(&arg.ty, self_ty)?;
@@ -326,8 +287,7 @@ fn replace_self<T: ToTokens + Parse>(node: &T, self_ty: &Type) -> Result<T> {
                     quote!(#ty)
                 }
                 TokenTree::Group(group) => {
-                    let mut new =
-                        proc_macro2::Group::new(group.delimiter(), walk(group.stream(), self_ty));
+                    let mut new = proc_macro2::Group::new(group.delimiter(), walk(group.stream(), self_ty));
                     new.set_span(group.span());
                     TokenTree::Group(new).into_token_stream()
                 }

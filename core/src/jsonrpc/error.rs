@@ -50,11 +50,7 @@ pub struct ErrorObject {
 impl ErrorObject {
     /// An error with a code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ErrorObject {
-            code,
-            message: message.into(),
-            data: None,
-        }
+        ErrorObject { code, message: message.into(), data: None }
     }
 
     /// Adds structured detail.
@@ -65,43 +61,28 @@ impl ErrorObject {
 
     /// -32700: the frame is not JSON.
     pub fn parse_error(detail: impl Into<String>) -> Self {
-        ErrorObject::new(
-            ErrorCode::PARSE_ERROR,
-            format!("Parse error: {}", detail.into()),
-        )
+        ErrorObject::new(ErrorCode::PARSE_ERROR, format!("Parse error: {}", detail.into()))
     }
 
     /// -32600: the JSON is not a valid JSON-RPC request.
     pub fn invalid_request(detail: impl Into<String>) -> Self {
-        ErrorObject::new(
-            ErrorCode::INVALID_REQUEST,
-            format!("Invalid request: {}", detail.into()),
-        )
+        ErrorObject::new(ErrorCode::INVALID_REQUEST, format!("Invalid request: {}", detail.into()))
     }
 
     /// -32601: no such method; the name goes into `data`.
     pub fn method_not_found(method: &str) -> Self {
-        ErrorObject::new(
-            ErrorCode::METHOD_NOT_FOUND,
-            format!("Method not found: {method}"),
-        )
-        .with_data(serde_json::json!({ "method": method }))
+        ErrorObject::new(ErrorCode::METHOD_NOT_FOUND, format!("Method not found: {method}"))
+            .with_data(serde_json::json!({ "method": method }))
     }
 
     /// -32602: the parameters do not fit the method.
     pub fn invalid_params(detail: impl Into<String>) -> Self {
-        ErrorObject::new(
-            ErrorCode::INVALID_PARAMS,
-            format!("Invalid params: {}", detail.into()),
-        )
+        ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Invalid params: {}", detail.into()))
     }
 
     /// -32603: the server failed.
     pub fn internal(detail: impl Into<String>) -> Self {
-        ErrorObject::new(
-            ErrorCode::INTERNAL_ERROR,
-            format!("Internal error: {}", detail.into()),
-        )
+        ErrorObject::new(ErrorCode::INTERNAL_ERROR, format!("Internal error: {}", detail.into()))
     }
 }
 

@@ -16,10 +16,7 @@ impl RequestId {
     pub(crate) fn from_value(value: Value) -> Result<Self, &'static str> {
         match value {
             Value::String(s) => Ok(RequestId::String(s)),
-            Value::Number(n) => n
-                .as_i64()
-                .map(RequestId::Number)
-                .ok_or("\"id\" must be an integer or a string"),
+            Value::Number(n) => n.as_i64().map(RequestId::Number).ok_or("\"id\" must be an integer or a string"),
             Value::Null => Err("\"id\" must not be null"),
             _ => Err("\"id\" must be an integer or a string"),
         }

@@ -112,16 +112,13 @@ pub enum Incoming {
 /// assert_eq!(err.error.code, ErrorCode::PARSE_ERROR);
 /// ```
 pub fn parse(bytes: &[u8]) -> Result<Incoming, ErrorResponse> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| ErrorResponse::new(None, ErrorObject::parse_error(e.to_string())))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| ErrorResponse::new(None, ErrorObject::parse_error(e.to_string())))?;
     match value {
-        Value::Array(items) if items.is_empty() => Err(ErrorResponse::new(
-            None,
-            ErrorObject::invalid_request("an empty batch is not a valid request"),
-        )),
-        Value::Array(items) => Ok(Incoming::Batch(
-            items.into_iter().map(Message::from_value).collect(),
-        )),
+        Value::Array(items) if items.is_empty() => {
+            Err(ErrorResponse::new(None, ErrorObject::invalid_request("an empty batch is not a valid request")))
+        }
+        Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(Message::from_value).collect())),
         other => Message::from_value(other).map(Incoming::Single),
     }
 }
@@ -130,10 +127,7 @@ impl Message {
     /// Classifies a JSON value as a JSON-RPC message.
     pub fn from_value(value: Value) -> Result<Message, ErrorResponse> {
         let Value::Object(mut obj) = value else {
-            return Err(ErrorResponse::new(
-                None,
-                ErrorObject::invalid_request("a JSON-RPC message must be an object"),
-            ));
+            return Err(ErrorResponse::new(None, ErrorObject::invalid_request("a JSON-RPC message must be an object")));
         };
         let id = match obj.remove("id") {
             None => None,
@@ -156,34 +150,16 @@ impl Message {
                 Some(_) => return Err(invalid("\"params\" must be an object")),
             };
             return Ok(match id {
-                Some(id) => Message::Request(Request {
-                    jsonrpc: Version,
-                    id,
-                    method,
-                    params,
-                }),
-                None => Message::Notification(Notification {
-                    jsonrpc: Version,
-                    method,
-                    params,
-                }),
+                Some(id) => Message::Request(Request { jsonrpc: Version, id, method, params }),
+                None => Message::Notification(Notification { jsonrpc: Version, method, params }),
             });
         }
         match (id, obj.remove("result"), obj.remove("error")) {
-            (Some(id), Some(result), None) => Ok(Message::Response(Response {
-                jsonrpc: Version,
-                id,
-                result,
-            })),
+            (Some(id), Some(result), None) => Ok(Message::Response(Response { jsonrpc: Version, id, result })),
             (id, None, Some(error)) => {
-                let error: ErrorObject = serde_json::from_value(error).map_err(|e| {
-                    ErrorResponse::new(id.clone(), ErrorObject::invalid_request(e.to_string()))
-                })?;
-                Ok(Message::Error(ErrorResponse {
-                    jsonrpc: Version,
-                    id,
-                    error,
-                }))
+                let error: ErrorObject = serde_json::from_value(error)
+                    .map_err(|e| ErrorResponse::new(id.clone(), ErrorObject::invalid_request(e.to_string())))?;
+                Ok(Message::Error(ErrorResponse { jsonrpc: Version, id, error }))
             }
             (id, _, _) => Err(ErrorResponse::new(
                 id,
@@ -195,50 +171,29 @@ impl Message {
 
 impl Request {
     /// A request with the given id, method and parameters.
-    pub fn new(
-        id: impl Into<RequestId>,
-        method: impl Into<String>,
-        params: Option<Map<String, Value>>,
-    ) -> Self {
-        Request {
-            jsonrpc: Version,
-            id: id.into(),
-            method: method.into(),
-            params,
-        }
+    pub fn new(id: impl Into<RequestId>, method: impl Into<String>, params: Option<Map<String, Value>>) -> Self {
+        Request { jsonrpc: Version, id: id.into(), method: method.into(), params }
     }
 }
 
 impl Notification {
     /// A notification with the given method and parameters.
     pub fn new(method: impl Into<String>, params: Option<Map<String, Value>>) -> Self {
-        Notification {
-            jsonrpc: Version,
-            method: method.into(),
-            params,
-        }
+        Notification { jsonrpc: Version, method: method.into(), params }
     }
 }
 
 impl Response {
     /// A successful response to `id`.
     pub fn new(id: RequestId, result: Value) -> Self {
-        Response {
-            jsonrpc: Version,
-            id,
-            result,
-        }
+        Response { jsonrpc: Version, id, result }
     }
 }
 
 impl ErrorResponse {
     /// An error response to `id` (or to an unreadable id).
     pub fn new(id: Option<RequestId>, error: ErrorObject) -> Self {
-        ErrorResponse {
-            jsonrpc: Version,
-            id,
-            error,
-        }
+        ErrorResponse { jsonrpc: Version, id, error }
     }
 }
 

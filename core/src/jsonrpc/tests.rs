@@ -13,17 +13,11 @@ fn request_notification_response_and_error_are_told_apart() {
     assert!(
         matches!(single(br#"{"jsonrpc":"2.0","id":"a","method":"ping"}"#), Message::Request(r) if r.id == RequestId::from("a"))
     );
-    assert!(matches!(
-        single(br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
-        Message::Notification(_)
-    ));
+    assert!(matches!(single(br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#), Message::Notification(_)));
     assert!(
         matches!(single(br#"{"jsonrpc":"2.0","id":3,"result":{}}"#), Message::Response(r) if r.id == RequestId::Number(3))
     );
-    assert!(matches!(
-        single(br#"{"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"x"}}"#),
-        Message::Error(_)
-    ));
+    assert!(matches!(single(br#"{"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"x"}}"#), Message::Error(_)));
 }
 
 #[test]
@@ -36,29 +30,14 @@ fn malformed_json_is_a_parse_error_without_id() {
 #[test]
 fn structural_errors_are_invalid_requests_and_keep_the_id() {
     for (input, id) in [
-        (
-            json!({"jsonrpc": "1.0", "id": 1, "method": "ping"}),
-            Some(RequestId::Number(1)),
-        ),
-        (
-            json!({"id": 1, "method": "ping"}),
-            Some(RequestId::Number(1)),
-        ),
-        (
-            json!({"jsonrpc": "2.0", "id": 2, "method": 5}),
-            Some(RequestId::Number(2)),
-        ),
-        (
-            json!({"jsonrpc": "2.0", "id": 2, "method": "x", "params": [1]}),
-            Some(RequestId::Number(2)),
-        ),
+        (json!({"jsonrpc": "1.0", "id": 1, "method": "ping"}), Some(RequestId::Number(1))),
+        (json!({"id": 1, "method": "ping"}), Some(RequestId::Number(1))),
+        (json!({"jsonrpc": "2.0", "id": 2, "method": 5}), Some(RequestId::Number(2))),
+        (json!({"jsonrpc": "2.0", "id": 2, "method": "x", "params": [1]}), Some(RequestId::Number(2))),
         (json!({"jsonrpc": "2.0", "id": null, "method": "x"}), None),
         (json!({"jsonrpc": "2.0", "id": 1.5, "method": "x"}), None),
         (json!("hello"), None),
-        (
-            json!({"jsonrpc": "2.0", "id": 7}),
-            Some(RequestId::Number(7)),
-        ),
+        (json!({"jsonrpc": "2.0", "id": 7}), Some(RequestId::Number(7))),
     ] {
         let err = parse(input.to_string().as_bytes()).unwrap_err();
         assert_eq!(err.error.code, ErrorCode::INVALID_REQUEST, "{input}");
@@ -68,33 +47,19 @@ fn structural_errors_are_invalid_requests_and_keep_the_id() {
 
 #[test]
 fn batches_parse_element_by_element() {
-    let Incoming::Batch(items) =
-        parse(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}, 5]"#).unwrap()
-    else {
+    let Incoming::Batch(items) = parse(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}, 5]"#).unwrap() else {
         panic!("expected a batch")
     };
     assert!(items[0].is_ok());
-    assert_eq!(
-        items[1].as_ref().unwrap_err().error.code,
-        ErrorCode::INVALID_REQUEST
-    );
-    assert_eq!(
-        parse(b"[]").unwrap_err().error.code,
-        ErrorCode::INVALID_REQUEST
-    );
+    assert_eq!(items[1].as_ref().unwrap_err().error.code, ErrorCode::INVALID_REQUEST);
+    assert_eq!(parse(b"[]").unwrap_err().error.code, ErrorCode::INVALID_REQUEST);
 }
 
 #[test]
 fn messages_serialise_to_the_wire_shape() {
     let ok = Message::Response(Response::new(RequestId::Number(1), json!({})));
-    assert_eq!(
-        serde_json::to_value(&ok).unwrap(),
-        json!({"jsonrpc": "2.0", "id": 1, "result": {}})
-    );
-    let err = Message::Error(ErrorResponse::new(
-        None,
-        ErrorObject::method_not_found("nope"),
-    ));
+    assert_eq!(serde_json::to_value(&ok).unwrap(), json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+    let err = Message::Error(ErrorResponse::new(None, ErrorObject::method_not_found("nope")));
     assert_eq!(
         serde_json::to_value(&err).unwrap(),
         json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32601, "message": "Method not found: nope", "data": {"method": "nope"}}})

@@ -72,11 +72,7 @@ impl Completion {
     /// Suggestions, best first. More than [`Completion::MAX_VALUES`] are
     /// fine: the server sends the first hundred, with `total` and `hasMore`.
     pub fn new<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self {
-        Completion {
-            values: values.into_iter().map(Into::into).collect(),
-            total: None,
-            has_more: None,
-        }
+        Completion { values: values.into_iter().map(Into::into).collect(), total: None, has_more: None }
     }
 
     /// The candidates that start with `prefix`, ignoring case, in their order.

@@ -45,18 +45,12 @@ impl Content {
 
     /// An image block from base64 data.
     pub fn image(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
-        Content::Image {
-            data: data.into(),
-            mime_type: mime_type.into(),
-        }
+        Content::Image { data: data.into(), mime_type: mime_type.into() }
     }
 
     /// An audio block from base64 data.
     pub fn audio(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
-        Content::Audio {
-            data: data.into(),
-            mime_type: mime_type.into(),
-        }
+        Content::Audio { data: data.into(), mime_type: mime_type.into() }
     }
 
     /// An embedded resource block.
@@ -106,11 +100,7 @@ pub struct ResourceContents {
 
 impl ResourceContents {
     /// Text contents.
-    pub fn text(
-        uri: impl Into<String>,
-        mime_type: impl Into<String>,
-        text: impl Into<String>,
-    ) -> Self {
+    pub fn text(uri: impl Into<String>, mime_type: impl Into<String>, text: impl Into<String>) -> Self {
         ResourceContents {
             uri: uri.into(),
             mime_type: Some(mime_type.into()),
@@ -121,11 +111,7 @@ impl ResourceContents {
     }
 
     /// Base64 blob contents.
-    pub fn blob(
-        uri: impl Into<String>,
-        mime_type: impl Into<String>,
-        blob: impl Into<String>,
-    ) -> Self {
+    pub fn blob(uri: impl Into<String>, mime_type: impl Into<String>, blob: impl Into<String>) -> Self {
         ResourceContents {
             uri: uri.into(),
             mime_type: Some(mime_type.into()),

@@ -18,14 +18,10 @@ pub use cancellation::CancelledParams;
 pub use completion::{CompleteParams, CompleteResult, Completion, CompletionReference};
 pub use content::{Content, ResourceContents, ResourceLink};
 pub use discovery::{CacheScope, DiscoverResult, ResultType};
-pub use lifecycle::{
-    Implementation, InitializeParams, InitializeResult, ListChanged, ServerCapabilities,
-};
+pub use lifecycle::{Implementation, InitializeParams, InitializeResult, ListChanged, ServerCapabilities};
 pub use logging::LoggingLevel;
 pub use progress::ProgressToken;
-pub use prompts::{
-    GetPromptParams, GetPromptResult, PromptArgument, PromptInfo, PromptMessage, Role,
-};
+pub use prompts::{GetPromptParams, GetPromptResult, PromptArgument, PromptInfo, PromptMessage, Role};
 pub use resources::{ReadResourceResult, ResourceInfo, ResourceTemplate};
 pub use tools::{CallToolParams, CallToolResult, ListToolsResult, ToolAnnotations, ToolInfo};
 pub use version::{Era, ProtocolVersion};

@@ -91,12 +91,7 @@ pub struct GetPromptResult {
 impl PromptInfo {
     /// A prompt with a name and no arguments.
     pub fn new(name: impl Into<String>) -> Self {
-        PromptInfo {
-            name: name.into(),
-            title: None,
-            description: None,
-            arguments: Vec::new(),
-        }
+        PromptInfo { name: name.into(), title: None, description: None, arguments: Vec::new() }
     }
 
     /// Sets the human-readable title.
@@ -121,20 +116,12 @@ impl PromptInfo {
 impl PromptArgument {
     /// An argument `prompts/get` must be given.
     pub fn required(name: impl Into<String>) -> Self {
-        PromptArgument {
-            name: name.into(),
-            title: None,
-            description: None,
-            required: Some(true),
-        }
+        PromptArgument { name: name.into(), title: None, description: None, required: Some(true) }
     }
 
     /// An argument that may be left out.
     pub fn optional(name: impl Into<String>) -> Self {
-        PromptArgument {
-            required: None,
-            ..PromptArgument::required(name)
-        }
+        PromptArgument { required: None, ..PromptArgument::required(name) }
     }
 
     /// Whether `prompts/get` must be given this argument.
@@ -170,10 +157,7 @@ impl PromptMessage {
 impl GetPromptResult {
     /// A filled-in prompt.
     pub fn new(messages: Vec<PromptMessage>) -> Self {
-        GetPromptResult {
-            description: None,
-            messages,
-        }
+        GetPromptResult { description: None, messages }
     }
 
     /// Sets the description of the filled-in prompt.

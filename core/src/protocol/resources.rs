@@ -51,14 +51,7 @@ pub type ResourceTemplate = ResourceTemplateInfo;
 impl ResourceInfo {
     /// A resource with a URI and a programmatic name.
     pub fn new(uri: impl Into<String>, name: impl Into<String>) -> Self {
-        ResourceInfo {
-            uri: uri.into(),
-            name: name.into(),
-            title: None,
-            description: None,
-            mime_type: None,
-            size: None,
-        }
+        ResourceInfo { uri: uri.into(), name: name.into(), title: None, description: None, mime_type: None, size: None }
     }
 
     /// Sets the human-readable title.

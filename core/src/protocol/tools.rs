@@ -86,11 +86,7 @@ pub struct CallToolResult {
 impl CallToolResult {
     /// A successful result with the given content.
     pub fn success(content: Vec<Content>) -> Self {
-        CallToolResult {
-            content,
-            structured_content: None,
-            is_error: None,
-        }
+        CallToolResult { content, structured_content: None, is_error: None }
     }
 
     /// A successful result with one text block.
@@ -100,11 +96,7 @@ impl CallToolResult {
 
     /// A failed call, explained to the model in one text block.
     pub fn error(message: impl Into<String>) -> Self {
-        CallToolResult {
-            content: vec![Content::text(message)],
-            structured_content: None,
-            is_error: Some(true),
-        }
+        CallToolResult { content: vec![Content::text(message)], structured_content: None, is_error: Some(true) }
     }
 
     /// A successful structured result: the JSON text in `content` (for

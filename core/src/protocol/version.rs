@@ -29,13 +29,8 @@ impl ProtocolVersion {
     pub const V2026_07_28: ProtocolVersion = ProtocolVersion("2026-07-28");
 
     /// Every version this server speaks, oldest first.
-    pub const ALL: [ProtocolVersion; 5] = [
-        Self::V2024_11_05,
-        Self::V2025_03_26,
-        Self::V2025_06_18,
-        Self::V2025_11_25,
-        Self::V2026_07_28,
-    ];
+    pub const ALL: [ProtocolVersion; 5] =
+        [Self::V2024_11_05, Self::V2025_03_26, Self::V2025_06_18, Self::V2025_11_25, Self::V2026_07_28];
     /// The newest handshake-era version, offered when a client asks for one
     /// the server does not speak.
     pub const LATEST_HANDSHAKE: ProtocolVersion = Self::V2025_11_25;
@@ -75,11 +70,7 @@ impl ProtocolVersion {
 
     /// The versions of one era, as strings, for error data.
     pub fn supported_in(era: Era) -> Vec<&'static str> {
-        Self::ALL
-            .into_iter()
-            .filter(|v| v.era() == era)
-            .map(|v| v.0)
-            .collect()
+        Self::ALL.into_iter().filter(|v| v.era() == era).map(|v| v.0).collect()
     }
 
     /// Handshake negotiation: the client's version when the server speaks it
@@ -118,22 +109,10 @@ mod tests {
 
     #[test]
     fn negotiation_echoes_known_handshake_versions_and_offers_the_latest_otherwise() {
-        assert_eq!(
-            ProtocolVersion::negotiate("2024-11-05"),
-            ProtocolVersion::V2024_11_05
-        );
-        assert_eq!(
-            ProtocolVersion::negotiate("2025-06-18"),
-            ProtocolVersion::V2025_06_18
-        );
-        assert_eq!(
-            ProtocolVersion::negotiate("1999-01-01"),
-            ProtocolVersion::LATEST_HANDSHAKE
-        );
-        assert_eq!(
-            ProtocolVersion::negotiate("2026-07-28"),
-            ProtocolVersion::LATEST_HANDSHAKE
-        );
+        assert_eq!(ProtocolVersion::negotiate("2024-11-05"), ProtocolVersion::V2024_11_05);
+        assert_eq!(ProtocolVersion::negotiate("2025-06-18"), ProtocolVersion::V2025_06_18);
+        assert_eq!(ProtocolVersion::negotiate("1999-01-01"), ProtocolVersion::LATEST_HANDSHAKE);
+        assert_eq!(ProtocolVersion::negotiate("2026-07-28"), ProtocolVersion::LATEST_HANDSHAKE);
     }
 
     #[test]

@@ -55,7 +55,8 @@ pub(crate) use simple::CompleteFn;
 
 use crate::context::ToolContext;
 use crate::jsonrpc::{ErrorCode, ErrorObject};
-use crate::protocol::{Completion, Era, ResourceContents, ResourceInfo, ResourceTemplateInfo};
+use crate::protocol::resources::ResourceTemplateInfo;
+use crate::protocol::{Completion, Era, ResourceContents, ResourceInfo};
 use async_trait::async_trait;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -93,12 +94,7 @@ pub trait ResourceTemplate: Send + Sync + 'static {
 
     /// Suggests values for `variable` given what has been typed (`value`)
     /// and the other variables already chosen (`context`). None by default.
-    async fn complete(
-        &self,
-        variable: &str,
-        value: &str,
-        context: &BTreeMap<String, String>,
-    ) -> Completion {
+    async fn complete(&self, variable: &str, value: &str, context: &BTreeMap<String, String>) -> Completion {
         let _ = (variable, value, context);
         Completion::default()
     }
@@ -145,12 +141,9 @@ impl ResourceError {
                     Era::Handshake => ErrorCode::RESOURCE_NOT_FOUND,
                     Era::Stateless => ErrorCode::INVALID_PARAMS,
                 };
-                ErrorObject::new(code, format!("Resource not found: {uri}"))
-                    .with_data(json!({ "uri": uri }))
+                ErrorObject::new(code, format!("Resource not found: {uri}")).with_data(json!({ "uri": uri }))
             }
-            ResourceError::Failed(err) => {
-                ErrorObject::internal(format!("cannot read resource {uri}: {err}"))
-            }
+            ResourceError::Failed(err) => ErrorObject::internal(format!("cannot read resource {uri}: {err}")),
         }
     }
 }

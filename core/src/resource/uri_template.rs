@@ -78,9 +78,7 @@ impl UriTemplate {
         let mut parts = Vec::new();
         let mut rest = template;
         while let Some(open) = rest.find(['{', '}']) {
-            let unbalanced = || UriTemplateError::Unbalanced {
-                template: template.to_owned(),
-            };
+            let unbalanced = || UriTemplateError::Unbalanced { template: template.to_owned() };
             if rest[open..].starts_with('}') {
                 return Err(unbalanced());
             }
@@ -98,10 +96,7 @@ impl UriTemplate {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_owned()));
         }
-        Ok(UriTemplate {
-            source: template.to_owned(),
-            parts,
-        })
+        Ok(UriTemplate { source: template.to_owned(), parts })
     }
 
     /// The template as written.
@@ -133,14 +128,9 @@ impl fmt::Display for UriTemplate {
 fn push_var(template: &str, parts: &mut Vec<Part>, name: &str) -> Result<(), UriTemplateError> {
     let simple = !name.is_empty()
         && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     if !simple {
-        return Err(UriTemplateError::Unsupported {
-            template: template.to_owned(),
-            expression: name.to_owned(),
-        });
+        return Err(UriTemplateError::Unsupported { template: template.to_owned(), expression: name.to_owned() });
     }
     if let Some(Part::Var(first)) = parts.last() {
         return Err(UriTemplateError::Adjacent {
@@ -150,10 +140,7 @@ fn push_var(template: &str, parts: &mut Vec<Part>, name: &str) -> Result<(), Uri
         });
     }
     if parts.iter().any(|p| matches!(p, Part::Var(v) if v == name)) {
-        return Err(UriTemplateError::Duplicate {
-            template: template.to_owned(),
-            name: name.to_owned(),
-        });
+        return Err(UriTemplateError::Duplicate { template: template.to_owned(), name: name.to_owned() });
     }
     parts.push(Part::Var(name.to_owned()));
     Ok(())
@@ -162,9 +149,9 @@ fn push_var(template: &str, parts: &mut Vec<Part>, name: &str) -> Result<(), Uri
 fn match_parts(parts: &[Part], uri: &str, vars: &mut BTreeMap<String, String>) -> bool {
     match parts {
         [] => uri.is_empty(),
-        [Part::Literal(literal), rest @ ..] => uri
-            .strip_prefix(literal.as_str())
-            .is_some_and(|uri| match_parts(rest, uri, vars)),
+        [Part::Literal(literal), rest @ ..] => {
+            uri.strip_prefix(literal.as_str()).is_some_and(|uri| match_parts(rest, uri, vars))
+        }
         [Part::Var(name), rest @ ..] => {
             let run = uri.find(['/', '?', '#']).unwrap_or(uri.len());
             for end in (1..=run).rev().filter(|&end| uri.is_char_boundary(end)) {
@@ -215,11 +202,7 @@ mod tests {
     }
 
     fn pairs(list: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
-        Some(
-            list.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        Some(list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
     }
 
     #[test]
@@ -235,28 +218,19 @@ mod tests {
     #[test]
     fn several_variables_and_a_trailing_one() {
         let t = "db://{schema}/tables/{table}";
-        assert_eq!(
-            vars(t, "db://main/tables/users"),
-            pairs(&[("schema", "main"), ("table", "users")])
-        );
+        assert_eq!(vars(t, "db://main/tables/users"), pairs(&[("schema", "main"), ("table", "users")]));
         assert_eq!(vars(t, "db://main/tables/users/x"), None);
         assert_eq!(vars(t, "db://main/tables/users?q=1"), None);
     }
 
     #[test]
     fn the_earlier_variable_takes_the_longest_run() {
-        assert_eq!(
-            vars("file:///{name}.{ext}", "file:///a.tar.gz"),
-            pairs(&[("ext", "gz"), ("name", "a.tar")])
-        );
+        assert_eq!(vars("file:///{name}.{ext}", "file:///a.tar.gz"), pairs(&[("ext", "gz"), ("name", "a.tar")]));
     }
 
     #[test]
     fn values_are_percent_decoded() {
-        assert_eq!(
-            vars("x://{q}", "x://caf%C3%A9%20au%2Flait"),
-            pairs(&[("q", "café au/lait")])
-        );
+        assert_eq!(vars("x://{q}", "x://caf%C3%A9%20au%2Flait"), pairs(&[("q", "café au/lait")]));
         assert_eq!(vars("x://{q}", "x://bad%zz"), None);
         assert_eq!(vars("x://{q}", "x://cut%4"), None);
         assert_eq!(vars("x://{q}", "x://%FF"), None, "not UTF-8");
@@ -286,10 +260,7 @@ mod tests {
         assert!(matches!(err("a://x}"), E::Unbalanced { .. }));
         assert!(matches!(err("a://{x{y}}"), E::Unbalanced { .. }));
         for expr in ["+path", "?q", "#f", "/p", "x,y", "x*", "x:3", "", ".x"] {
-            assert!(
-                matches!(err(&format!("a://{{{expr}}}")), E::Unsupported { .. }),
-                "{expr}"
-            );
+            assert!(matches!(err(&format!("a://{{{expr}}}")), E::Unsupported { .. }), "{expr}");
         }
         assert!(matches!(err("a://{x}{y}"), E::Adjacent { .. }));
         assert!(matches!(err("a://{x}/{x}"), E::Duplicate { .. }));

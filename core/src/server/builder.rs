@@ -1,5 +1,8 @@
+use super::catalog::Catalog;
 use super::{Inner, Server};
+use crate::prompt::Prompt;
 use crate::protocol::{Implementation, ListChanged, ServerCapabilities};
+use crate::resource::{Resource, ResourceTemplate};
 use crate::session::SessionManager;
 use crate::tool::{validate_name, ActorHost, Entry, Handler, IntoTools};
 use serde_json::Map;
@@ -31,6 +34,7 @@ pub struct ServerBuilder {
     page_size: usize,
     list_ttl: Duration,
     actors: Option<ActorHost>,
+    catalog: Catalog,
 }
 
 impl ServerBuilder {
@@ -51,6 +55,7 @@ impl ServerBuilder {
             page_size: 100,
             list_ttl: Duration::from_secs(300),
             actors: None,
+            catalog: Catalog::default(),
         }
     }
 
@@ -64,22 +69,15 @@ impl ServerBuilder {
         let registered = tool.into_tools();
         for tool in registered.inline {
             let info = tool.info();
-            self.push(Entry {
-                info: Arc::new(info),
-                handler: Handler::Inline(tool),
-            });
+            self.push(Entry { info: Arc::new(info), handler: Handler::Inline(tool) });
         }
         if let Some(stateful) = registered.stateful {
             let infos = stateful.tools();
-            let host = self.actors.get_or_insert_with(|| {
-                ActorHost::start().expect("cannot start the tool actor thread")
-            });
+            let host =
+                self.actors.get_or_insert_with(|| ActorHost::start().expect("cannot start the tool actor thread"));
             let addr = host.spawn(stateful);
             for info in infos {
-                self.push(Entry {
-                    info: Arc::new(info),
-                    handler: Handler::Actor(addr.clone()),
-                });
+                self.push(Entry { info: Arc::new(info), handler: Handler::Actor(addr.clone()) });
             }
         }
         self
@@ -90,12 +88,51 @@ impl ServerBuilder {
         if let Err(why) = validate_name(&name) {
             panic!("{why}");
         }
-        assert!(
-            !self.tool_index.contains_key(&name),
-            "a tool named {name:?} is already registered"
-        );
+        assert!(!self.tool_index.contains_key(&name), "a tool named {name:?} is already registered");
         self.tool_index.insert(name, self.tools.len());
         self.tools.push(entry);
+    }
+
+    /// Registers a resource with a fixed URI, e.g. a [`crate::TextResource`]
+    /// or a [`crate::FnResource`]. `resources/list` shows resources in
+    /// registration order.
+    ///
+    /// ```
+    /// use lambda_mcp_core::{BlobResource, Server, TextResource};
+    ///
+    /// let server = Server::builder("demo", "1.0.0")
+    ///     .resource(TextResource::new("test://static-text", "static-text", "text/plain", "Hello."))
+    ///     .resource(BlobResource::new("test://static-binary", "static-binary", "image/png", "iVBORw0KGgo="))
+    ///     .build();
+    /// assert_eq!(server.resource_uris(), ["test://static-text", "test://static-binary"]);
+    /// ```
+    ///
+    /// # Panics
+    /// When a resource with the same URI is already registered.
+    pub fn resource(mut self, resource: impl Resource) -> Self {
+        self.catalog.add_resource(resource);
+        self
+    }
+
+    /// Registers a resource template, e.g. a [`crate::FnTemplate`]. A read
+    /// whose URI no resource has exactly goes to the first template, in
+    /// registration order, that matches it.
+    ///
+    /// # Panics
+    /// When the URI template is not a level-1 template (see
+    /// [`crate::UriTemplate`]) or is already registered.
+    pub fn resource_template(mut self, template: impl ResourceTemplate) -> Self {
+        self.catalog.add_template(template);
+        self
+    }
+
+    /// Registers a prompt, e.g. a [`crate::FnPrompt`].
+    ///
+    /// # Panics
+    /// When a prompt with the same name is already registered.
+    pub fn prompt(mut self, prompt: impl Prompt) -> Self {
+        self.catalog.add_prompt(prompt);
+        self
     }
 
     /// A human-readable name for the server.
@@ -137,11 +174,12 @@ impl ServerBuilder {
 
     /// The finished server.
     pub fn build(self) -> Server {
-        let capabilities = ServerCapabilities {
+        let mut capabilities = ServerCapabilities {
             tools: (!self.tools.is_empty()).then(ListChanged::default),
             logging: Some(Map::new()),
             ..ServerCapabilities::default()
         };
+        self.catalog.advertise(&mut capabilities);
         Server {
             inner: Arc::new(Inner {
                 info: self.info,
@@ -153,6 +191,7 @@ impl ServerBuilder {
                 page_size: self.page_size,
                 list_ttl: self.list_ttl,
                 capabilities,
+                catalog: self.catalog,
                 _actors: self.actors,
             }),
         }

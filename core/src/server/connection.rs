@@ -33,22 +33,12 @@ struct State {
 impl Connection {
     /// A connection with an optional session and caller.
     pub fn new(session: Option<Arc<dyn Session>>, principal: Option<Principal>) -> Self {
-        Connection {
-            inner: Arc::new(Inner {
-                session,
-                principal,
-                ..Inner::default()
-            }),
-        }
+        Connection { inner: Arc::new(Inner { session, principal, ..Inner::default() }) }
     }
 
     /// A connection resumed in another process (or after a restart) from a
     /// stored session: the handshake happened elsewhere, at `version`.
-    pub fn resumed(
-        session: Arc<dyn Session>,
-        principal: Option<Principal>,
-        version: ProtocolVersion,
-    ) -> Self {
+    pub fn resumed(session: Arc<dyn Session>, principal: Option<Principal>, version: ProtocolVersion) -> Self {
         let conn = Connection::new(Some(session), principal);
         conn.negotiated(version);
         conn.mark_initialized();
@@ -102,49 +92,25 @@ impl Connection {
     pub(crate) fn start(&self, id: &RequestId) -> InFlight {
         let token = CancellationToken::new();
         let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
-        self.inner
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id.clone(), (call, token.clone()));
-        InFlight {
-            conn: self.clone(),
-            id: id.clone(),
-            call,
-            token,
-        }
+        self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
+        InFlight { conn: self.clone(), id: id.clone(), call, token }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
     pub(crate) fn cancel(&self, id: &RequestId) -> bool {
-        let token = self
-            .inner
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id);
+        let token = self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
         token.map(|(_, t)| t.cancel()).is_some()
     }
 
     /// Cancels every request in flight (the client went away).
     pub fn cancel_all(&self) {
-        let tokens: Vec<_> = self
-            .inner
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .drain()
-            .map(|(_, (_, t))| t)
-            .collect();
+        let tokens: Vec<_> =
+            self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).drain().map(|(_, (_, t))| t).collect();
         tokens.iter().for_each(CancellationToken::cancel);
     }
 
     fn state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut self
-            .inner
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner))
+        f(&mut self.inner.state.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
@@ -158,17 +124,9 @@ pub(crate) struct InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        let mut map = self
-            .conn
-            .inner
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut map = self.conn.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
         // Only remove our own entry: a reused id may belong to a newer request.
-        if map
-            .get(&self.id)
-            .is_some_and(|(call, _)| *call == self.call)
-        {
+        if map.get(&self.id).is_some_and(|(call, _)| *call == self.call) {
             map.remove(&self.id);
         }
     }

@@ -15,23 +15,15 @@ pub(crate) struct RequestScope {
 
 /// The stateless-era fields of `params._meta`, if the request has them.
 /// `Ok(None)`: a handshake-era request.
-pub(crate) fn stateless_scope(
-    params: Option<&Map<String, Value>>,
-) -> Result<Option<RequestScope>, ErrorObject> {
-    let Some(meta_obj) = params
-        .and_then(|p| p.get("_meta"))
-        .and_then(Value::as_object)
-    else {
+pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Option<RequestScope>, ErrorObject> {
+    let Some(meta_obj) = params.and_then(|p| p.get("_meta")).and_then(Value::as_object) else {
         return Ok(None);
     };
     let Some(requested) = meta_obj.get(meta::PROTOCOL_VERSION) else {
         return Ok(None);
     };
     let requested = requested.as_str().ok_or_else(|| {
-        ErrorObject::invalid_params(format!(
-            "_meta[\"{}\"] must be a string",
-            meta::PROTOCOL_VERSION
-        ))
+        ErrorObject::invalid_params(format!("_meta[\"{}\"] must be a string", meta::PROTOCOL_VERSION))
     })?;
     let version = ProtocolVersion::parse(requested)
         .filter(|v| v.era() == Era::Stateless)
@@ -54,26 +46,17 @@ pub(crate) fn stateless_scope(
     let log_level = match meta_obj.get(meta::LOG_LEVEL) {
         None => None,
         Some(v) => Some(serde_json::from_value(v.clone()).map_err(|_| {
-            ErrorObject::invalid_params(format!(
-                "_meta[\"{}\"] is not a logging level: {v}",
-                meta::LOG_LEVEL
-            ))
+            ErrorObject::invalid_params(format!("_meta[\"{}\"] is not a logging level: {v}", meta::LOG_LEVEL))
         })?),
     };
-    Ok(Some(RequestScope {
-        version,
-        log_level,
-        progress_token: progress_token(params),
-    }))
+    Ok(Some(RequestScope { version, log_level, progress_token: progress_token(params) }))
 }
 
 /// The stateless-era version a request asks for, validated as the router
 /// would: `Ok(None)` for a handshake-era request, an error for missing or
 /// malformed `_meta` fields (-32602) or an unsupported version (-32022).
 /// Transports use it to answer with the right HTTP status before routing.
-pub fn stateless_version(
-    params: Option<&Map<String, Value>>,
-) -> Result<Option<ProtocolVersion>, ErrorObject> {
+pub fn stateless_version(params: Option<&Map<String, Value>>) -> Result<Option<ProtocolVersion>, ErrorObject> {
     Ok(stateless_scope(params)?.map(|scope| scope.version))
 }
 
@@ -81,11 +64,8 @@ pub fn stateless_version(
 pub fn unsupported_version(requested: &str) -> ErrorObject {
     let mut supported: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
     supported.reverse();
-    ErrorObject::new(
-        ErrorCode::UNSUPPORTED_PROTOCOL_VERSION,
-        format!("Unsupported protocol version: {requested}"),
-    )
-    .with_data(json!({ "supported": supported, "requested": requested }))
+    ErrorObject::new(ErrorCode::UNSUPPORTED_PROTOCOL_VERSION, format!("Unsupported protocol version: {requested}"))
+        .with_data(json!({ "supported": supported, "requested": requested }))
 }
 
 /// `params._meta.progressToken`, in either era.
@@ -104,12 +84,7 @@ pub(crate) enum Cache {
 
 /// Adds what the stateless era requires on every result (`resultType`,
 /// server info, caching fields); leaves handshake-era results alone.
-pub(crate) fn dress(
-    result: &mut Value,
-    version: ProtocolVersion,
-    cache: Cache,
-    server_info: &Value,
-) {
+pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, server_info: &Value) {
     if version.era() != Era::Stateless {
         return;
     }
@@ -119,9 +94,7 @@ pub(crate) fn dress(
         map.insert("ttlMs".into(), Value::from(ttl_ms));
         map.insert("cacheScope".into(), Value::from("public"));
     }
-    let meta = map
-        .entry("_meta")
-        .or_insert_with(|| Value::Object(Map::new()));
+    let meta = map.entry("_meta").or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(meta) = meta {
         meta.insert(meta::SERVER_INFO.into(), server_info.clone());
     }

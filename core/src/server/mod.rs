@@ -4,15 +4,21 @@
 //!
 //! # Cancel safety
 //! Dropping the future of [`Server::handle`] abandons the request: an
-//! inline tool's future is dropped at its current `.await`, an actor tool
-//! is told through its cancellation token. Session changes already made in
-//! memory stay; they are flushed by the next request of the session.
+//! inline tool's future (or a resource read, prompt get or completion) is
+//! dropped at its current `.await`, an actor tool is told through its
+//! cancellation token. Session changes already made in memory stay; they
+//! are flushed by the next request of the session.
 
 mod builder;
+mod catalog;
+mod completion;
 mod connection;
 mod era;
+mod invoke;
 mod pagination;
+mod prompts;
 mod request;
+mod resources;
 mod router;
 mod tools;
 
@@ -29,8 +35,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// An MCP server: its identity, its tools and its settings. Cheap to clone;
-/// every clone serves the same tools.
+/// An MCP server: its identity, its tools, resources and prompts, and its
+/// settings. Cheap to clone; every clone serves the same things.
 #[derive(Clone)]
 pub struct Server {
     inner: Arc<Inner>,
@@ -46,6 +52,7 @@ struct Inner {
     page_size: usize,
     list_ttl: Duration,
     capabilities: ServerCapabilities,
+    catalog: catalog::Catalog,
     // Keeps the actor thread alive as long as the server.
     _actors: Option<ActorHost>,
 }
@@ -63,11 +70,7 @@ impl Server {
 
     /// The registered tools' names, in `tools/list` order.
     pub fn tool_names(&self) -> Vec<&str> {
-        self.inner
-            .tools
-            .iter()
-            .map(|t| t.info.name.as_str())
-            .collect()
+        self.inner.tools.iter().map(|t| t.info.name.as_str()).collect()
     }
 
     /// The session manager, when one is configured.

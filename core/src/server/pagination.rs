@@ -43,11 +43,7 @@ mod tests {
     #[test]
     fn foreign_cursors_are_invalid_params() {
         for bad in ["", "12", "lmcp1.zz", "lmcp1.ff"] {
-            assert_eq!(
-                page(Some(bad), 5, 2).unwrap_err().code,
-                crate::jsonrpc::ErrorCode::INVALID_PARAMS,
-                "{bad}"
-            );
+            assert_eq!(page(Some(bad), 5, 2).unwrap_err().code, crate::jsonrpc::ErrorCode::INVALID_PARAMS, "{bad}");
         }
     }
 }

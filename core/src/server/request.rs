@@ -2,9 +2,11 @@
 
 use crate::jsonrpc::ErrorObject;
 use crate::protocol::{
-    discovery, lifecycle,
+    completion, discovery, lifecycle,
     logging::{self, SetLevelParams},
-    tools, CallToolParams, Era, InitializeParams, PaginatedParams,
+    prompts,
+    resources::{self, ResourceUriParams},
+    tools, CallToolParams, CompleteParams, Era, GetPromptParams, InitializeParams, PaginatedParams,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -24,16 +26,35 @@ pub(crate) enum ClientRequest {
     ListTools(PaginatedParams),
     /// `tools/call`.
     CallTool(CallToolParams),
+    /// Resources, prompts and completion.
+    Catalog(CatalogRequest),
+}
+
+/// A request about resources, prompts or completion: served by the
+/// catalog, behind the capability it needs.
+#[derive(Debug)]
+pub(crate) enum CatalogRequest {
+    /// `resources/list`.
+    ListResources(PaginatedParams),
+    /// `resources/templates/list`.
+    ListResourceTemplates(PaginatedParams),
+    /// `resources/read`.
+    ReadResource(ResourceUriParams),
+    /// `prompts/list`.
+    ListPrompts(PaginatedParams),
+    /// `prompts/get`.
+    GetPrompt(GetPromptParams),
+    /// `completion/complete`.
+    Complete(CompleteParams),
 }
 
 impl ClientRequest {
     /// Types a request of the given era; unknown (or, in this era, removed)
-    /// methods are -32601, params that do not fit are -32602.
-    pub(crate) fn parse(
-        method: &str,
-        params: Option<Map<String, Value>>,
-        era: Era,
-    ) -> Result<Self, ErrorObject> {
+    /// methods are -32601, params that do not fit are -32602. This server
+    /// keeps no resource subscriptions, so `resources/subscribe` and
+    /// `resources/unsubscribe` are -32601 too.
+    pub(crate) fn parse(method: &str, params: Option<Map<String, Value>>, era: Era) -> Result<Self, ErrorObject> {
+        use CatalogRequest as C;
         use ClientRequest as R;
         let handshake = era == Era::Handshake;
         Ok(match method {
@@ -43,6 +64,12 @@ impl ClientRequest {
             logging::methods::SET_LEVEL if handshake => R::SetLevel(typed(params)?),
             tools::methods::LIST => R::ListTools(typed_or_default(params)?),
             tools::methods::CALL => R::CallTool(typed(params)?),
+            resources::methods::LIST => R::Catalog(C::ListResources(typed_or_default(params)?)),
+            resources::methods::TEMPLATES_LIST => R::Catalog(C::ListResourceTemplates(typed_or_default(params)?)),
+            resources::methods::READ => R::Catalog(C::ReadResource(typed(params)?)),
+            prompts::methods::LIST => R::Catalog(C::ListPrompts(typed_or_default(params)?)),
+            prompts::methods::GET => R::Catalog(C::GetPrompt(typed(params)?)),
+            completion::methods::COMPLETE => R::Catalog(C::Complete(typed(params)?)),
             other => return Err(ErrorObject::method_not_found(other)),
         })
     }
@@ -61,9 +88,7 @@ fn typed<T: DeserializeOwned>(params: Option<Map<String, Value>>) -> Result<T, E
     })
 }
 
-fn typed_or_default<T: DeserializeOwned + Default>(
-    params: Option<Map<String, Value>>,
-) -> Result<T, ErrorObject> {
+fn typed_or_default<T: DeserializeOwned + Default>(params: Option<Map<String, Value>>) -> Result<T, ErrorObject> {
     match params {
         None => Ok(T::default()),
         some => typed(some),

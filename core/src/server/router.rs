@@ -4,16 +4,14 @@
 use super::connection::Connection;
 use super::connection::InFlight;
 use super::era::{self, Cache, RequestScope};
+use super::invoke::Call;
 use super::request::ClientRequest;
 use super::Server;
 use crate::context::Notify;
 use crate::jsonrpc::RequestId;
-use crate::jsonrpc::{
-    ErrorObject, ErrorResponse, Incoming, Message, Notification, Request, Response,
-};
+use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, Request, Response};
 use crate::protocol::{
-    cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult,
-    ProtocolVersion,
+    cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult, ProtocolVersion,
 };
 use futures_util::future::{self, join_all};
 use futures_util::FutureExt;
@@ -64,13 +62,8 @@ impl Server {
             Incoming::Batch(items) => items,
         };
         if conn.protocol_version() != Some(ProtocolVersion::V2025_03_26) {
-            let err = ErrorObject::invalid_request(
-                "JSON-RPC batches are only allowed in protocol version 2025-03-26",
-            );
-            return future::ready(Some(Reply::Single(Message::Error(ErrorResponse::new(
-                None, err,
-            )))))
-            .boxed();
+            let err = ErrorObject::invalid_request("JSON-RPC batches are only allowed in protocol version 2025-03-26");
+            return future::ready(Some(Reply::Single(Message::Error(ErrorResponse::new(None, err))))).boxed();
         }
         let admitted: Vec<_> = batch
             .into_iter()
@@ -124,21 +117,12 @@ impl Server {
     /// Settles a request's era against the connection as it is now, and
     /// registers it for cancellation.
     fn admit(&self, conn: &Connection, request: Request) -> Admitted {
-        let Request {
-            id, method, params, ..
-        } = request;
+        let Request { id, method, params, .. } = request;
         let scope = match era::stateless_scope(params.as_ref()) {
             Err(e) => Err(e),
             Ok(Some(scope)) => Ok(scope),
-            Ok(None)
-                if method == lifecycle::methods::INITIALIZE
-                    || method == lifecycle::methods::PING =>
-            {
-                Ok(RequestScope {
-                    version: ProtocolVersion::LATEST_HANDSHAKE,
-                    log_level: None,
-                    progress_token: None,
-                })
+            Ok(None) if method == lifecycle::methods::INITIALIZE || method == lifecycle::methods::PING => {
+                Ok(RequestScope { version: ProtocolVersion::LATEST_HANDSHAKE, log_level: None, progress_token: None })
             }
             Ok(None) => match conn.protocol_version() {
                 Some(version) => Ok(RequestScope {
@@ -150,13 +134,7 @@ impl Server {
             },
         };
         let in_flight = conn.start(&id);
-        Admitted {
-            id,
-            method,
-            params,
-            scope,
-            in_flight,
-        }
+        Admitted { id, method, params, scope, in_flight }
     }
 
     async fn dispatch(
@@ -165,13 +143,7 @@ impl Server {
         admitted: Admitted,
         notify: Arc<dyn Notify>,
     ) -> Result<Option<Value>, ErrorObject> {
-        let Admitted {
-            id,
-            method,
-            params,
-            scope,
-            in_flight,
-        } = admitted;
+        let Admitted { id, method, params, scope, in_flight } = admitted;
         let scope = scope?;
         let version = scope.version;
         let (mut result, cache) = match ClientRequest::parse(&method, params, version.era())? {
@@ -182,31 +154,28 @@ impl Server {
                 conn.set_log_level(params.level);
                 (json!({}), Cache::No)
             }
-            ClientRequest::ListTools(params) => (
-                self.list_tools(params.cursor.as_deref(), version)?,
-                self.cacheable(),
-            ),
-            ClientRequest::CallTool(params) => match self
-                .call_tool(conn, id, params, scope, in_flight, notify)
-                .await?
-            {
-                Some(result) => (result, Cache::No),
-                None => return Ok(None),
-            },
+            ClientRequest::ListTools(params) => (self.list_tools(params.cursor.as_deref(), version)?, self.cacheable()),
+            ClientRequest::CallTool(params) => {
+                match self.call_tool(conn, id, params, scope, in_flight, notify).await? {
+                    Some(result) => (result, Cache::No),
+                    None => return Ok(None),
+                }
+            }
+            ClientRequest::Catalog(request) => {
+                let call = Call { conn, id, scope, in_flight, notify };
+                match self.serve_catalog(&method, request, call).await? {
+                    Some(served) => served,
+                    None => return Ok(None),
+                }
+            }
         };
         era::dress(&mut result, version, cache, &self.server_info_json());
         Ok(Some(result))
     }
 
-    fn initialize(
-        &self,
-        conn: &Connection,
-        params: InitializeParams,
-    ) -> Result<Value, ErrorObject> {
+    fn initialize(&self, conn: &Connection, params: InitializeParams) -> Result<Value, ErrorObject> {
         if conn.protocol_version().is_some() {
-            return Err(ErrorObject::invalid_request(
-                "the connection is already initialized",
-            ));
+            return Err(ErrorObject::invalid_request("the connection is already initialized"));
         }
         let version = ProtocolVersion::negotiate(&params.protocol_version);
         conn.negotiated(version);
@@ -221,8 +190,7 @@ impl Server {
     }
 
     fn discover(&self) -> Value {
-        let mut supported: Vec<String> =
-            ProtocolVersion::ALL.iter().map(|v| v.to_string()).collect();
+        let mut supported: Vec<String> = ProtocolVersion::ALL.iter().map(|v| v.to_string()).collect();
         supported.reverse();
         let result = DiscoverResult {
             supported_versions: supported,
@@ -232,10 +200,8 @@ impl Server {
         serde_json::to_value(result).expect("DiscoverResult serialises")
     }
 
-    fn cacheable(&self) -> Cache {
-        Cache::Ttl {
-            ttl_ms: u64::try_from(self.inner.list_ttl.as_millis()).unwrap_or(u64::MAX),
-        }
+    pub(super) fn cacheable(&self) -> Cache {
+        Cache::Ttl { ttl_ms: u64::try_from(self.inner.list_ttl.as_millis()).unwrap_or(u64::MAX) }
     }
 
     fn server_info_json(&self) -> Value {

@@ -1,25 +1,29 @@
 //! Router tests: the service without a transport.
 
 use crate::context::Notify;
-use crate::jsonrpc::{ErrorCode, Message, Notification, Request, RequestId};
+use crate::jsonrpc::{ErrorCode, ErrorObject, Message, Notification, Request, RequestId};
 use crate::protocol::{CallToolResult, ToolInfo};
 use crate::session::{Session, SessionError, SessionId, SessionManager, SessionState};
-use crate::{
-    async_trait, Arguments, Connection, Principal, Server, StatefulTool, Tool, ToolContext,
-    ToolError,
-};
+use crate::{async_trait, Arguments, Connection, Principal, Server, StatefulTool, Tool, ToolContext, ToolError};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod capabilities;
+mod prompts;
+mod resources;
 
 struct Echo;
 
 #[async_trait]
 impl Tool for Echo {
     fn info(&self) -> ToolInfo {
-        ToolInfo::new("echo", json!({"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}))
-            .with_title("Echo")
-            .with_output_schema(json!({"type": "object"}).as_object().unwrap().clone())
+        ToolInfo::new(
+            "echo",
+            json!({"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}),
+        )
+        .with_title("Echo")
+        .with_output_schema(json!({"type": "object"}).as_object().unwrap().clone())
     }
     async fn call(&self, args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
         #[derive(serde::Deserialize)]
@@ -28,8 +32,7 @@ impl Tool for Echo {
         }
         let a: A = args.parse("echo")?;
         ctx.progress(1.0, Some(2.0), Some("half")).await;
-        ctx.log(crate::protocol::LoggingLevel::Info, "echoing")
-            .await;
+        ctx.log(crate::protocol::LoggingLevel::Info, "echoing").await;
         let mut r = CallToolResult::text(a.text.clone());
         r.structured_content = Some(json!({"text": a.text}));
         Ok(r)
@@ -58,11 +61,7 @@ impl Tool for Boom {
     fn info(&self) -> ToolInfo {
         ToolInfo::new("boom", json!({"type": "object"}))
     }
-    async fn call(
-        &self,
-        _args: Arguments,
-        _ctx: &ToolContext,
-    ) -> Result<CallToolResult, ToolError> {
+    async fn call(&self, _args: Arguments, _ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
         panic!("kaboom")
     }
 }
@@ -77,12 +76,7 @@ impl StatefulTool for Tally {
     fn tools(&self) -> Vec<ToolInfo> {
         vec![ToolInfo::new("tally", json!({"type": "object"}))]
     }
-    async fn call(
-        &mut self,
-        _name: &str,
-        _args: Arguments,
-        _ctx: &ToolContext,
-    ) -> Result<CallToolResult, ToolError> {
+    async fn call(&mut self, _name: &str, _args: Arguments, _ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
         let before = self.n;
         tokio::time::sleep(Duration::from_millis(1)).await;
         self.n = before + 1;
@@ -123,9 +117,7 @@ fn stateless_meta() -> Value {
 }
 
 async fn send(server: &Server, conn: &Connection, id: i64, method: &str, p: Value) -> Message {
-    send_with(server, conn, id, method, p, Arc::new(Collect::default()))
-        .await
-        .expect("a response")
+    send_with(server, conn, id, method, p, Arc::new(Collect::default())).await.expect("a response")
 }
 
 async fn send_with(
@@ -136,19 +128,20 @@ async fn send_with(
     p: Value,
     notify: Arc<dyn Notify>,
 ) -> Option<Message> {
-    server
-        .handle(
-            conn,
-            Message::Request(Request::new(id, method, params(p))),
-            notify,
-        )
-        .await
+    server.handle(conn, Message::Request(Request::new(id, method, params(p))), notify).await
 }
 
 fn result(m: Message) -> Value {
     match m {
         Message::Response(r) => r.result,
         other => panic!("expected a result, got {other:?}"),
+    }
+}
+
+fn error(m: Message) -> ErrorObject {
+    match m {
+        Message::Error(e) => e.error,
+        other => panic!("expected an error, got {other:?}"),
     }
 }
 
@@ -188,10 +181,7 @@ async fn initialize_negotiates_the_version() {
         let r = result(send(&s, &conn, 1, "initialize", init).await);
         assert_eq!(r["protocolVersion"], got);
         assert!(r["capabilities"]["tools"].is_object());
-        assert!(
-            r.get("resultType").is_none(),
-            "handshake results carry no resultType"
-        );
+        assert!(r.get("resultType").is_none(), "handshake results carry no resultType");
     }
 }
 
@@ -199,14 +189,8 @@ async fn initialize_negotiates_the_version() {
 async fn requests_before_initialize_are_refused_except_ping() {
     let s = server();
     let conn = Connection::default();
-    assert_eq!(
-        error_code(send(&s, &conn, 1, "tools/list", json!({})).await),
-        ErrorCode::INVALID_REQUEST
-    );
-    assert_eq!(
-        result(send(&s, &conn, 2, "ping", json!({})).await),
-        json!({})
-    );
+    assert_eq!(error_code(send(&s, &conn, 1, "tools/list", json!({})).await), ErrorCode::INVALID_REQUEST);
+    assert_eq!(result(send(&s, &conn, 2, "ping", json!({})).await), json!({}));
     let conn = initialized(&s, "2025-11-25").await;
     assert_eq!(error_code(send(&s, &conn, 3, "initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})).await), ErrorCode::INVALID_REQUEST);
 }
@@ -215,14 +199,8 @@ async fn requests_before_initialize_are_refused_except_ping() {
 async fn unknown_methods_and_bad_params() {
     let s = server();
     let conn = initialized(&s, "2025-11-25").await;
-    assert_eq!(
-        error_code(send(&s, &conn, 1, "nope/nope", json!({})).await),
-        ErrorCode::METHOD_NOT_FOUND
-    );
-    assert_eq!(
-        error_code(send(&s, &conn, 2, "tools/call", json!({"arguments": {}})).await),
-        ErrorCode::INVALID_PARAMS
-    );
+    assert_eq!(error_code(send(&s, &conn, 1, "nope/nope", json!({})).await), ErrorCode::METHOD_NOT_FOUND);
+    assert_eq!(error_code(send(&s, &conn, 2, "tools/call", json!({"arguments": {}})).await), ErrorCode::INVALID_PARAMS);
     assert_eq!(
         error_code(send(&s, &conn, 3, "tools/call", json!({"name": "missing"})).await),
         ErrorCode::INVALID_PARAMS
@@ -244,19 +222,9 @@ async fn tools_list_pages_in_registration_order() {
     let mut names = Vec::new();
     let mut cursor = Value::Null;
     loop {
-        let p = if cursor.is_null() {
-            json!({})
-        } else {
-            json!({"cursor": cursor})
-        };
+        let p = if cursor.is_null() { json!({}) } else { json!({"cursor": cursor}) };
         let r = result(send(&s, &conn, 1, "tools/list", p).await);
-        names.extend(
-            r["tools"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| t["name"].as_str().unwrap().to_owned()),
-        );
+        names.extend(r["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()));
         cursor = r.get("nextCursor").cloned().unwrap_or(Value::Null);
         if cursor.is_null() {
             break;
@@ -272,28 +240,10 @@ async fn older_versions_do_not_see_newer_fields() {
     let tools = result(send(&s, &old, 1, "tools/list", json!({})).await);
     assert!(tools["tools"][0].get("outputSchema").is_none());
     assert!(tools["tools"][0].get("title").is_none());
-    let call = result(
-        send(
-            &s,
-            &old,
-            2,
-            "tools/call",
-            json!({"name": "echo", "arguments": {"text": "hi"}}),
-        )
-        .await,
-    );
+    let call = result(send(&s, &old, 2, "tools/call", json!({"name": "echo", "arguments": {"text": "hi"}})).await);
     assert!(call.get("structuredContent").is_none());
     let new = initialized(&s, "2025-06-18").await;
-    let call = result(
-        send(
-            &s,
-            &new,
-            2,
-            "tools/call",
-            json!({"name": "echo", "arguments": {"text": "hi"}}),
-        )
-        .await,
-    );
+    let call = result(send(&s, &new, 2, "tools/call", json!({"name": "echo", "arguments": {"text": "hi"}})).await);
     assert_eq!(call["structuredContent"], json!({"text": "hi"}));
 }
 
@@ -301,56 +251,17 @@ async fn older_versions_do_not_see_newer_fields() {
 async fn tool_failures_are_results_not_errors() {
     let s = server();
     let conn = initialized(&s, "2025-11-25").await;
-    let bad = result(
-        send(
-            &s,
-            &conn,
-            1,
-            "tools/call",
-            json!({"name": "echo", "arguments": {"text": 5}}),
-        )
-        .await,
-    );
+    let bad = result(send(&s, &conn, 1, "tools/call", json!({"name": "echo", "arguments": {"text": 5}})).await);
     assert_eq!(bad["isError"], true);
-    assert!(
-        bad["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("`text`"),
-        "{bad}"
-    );
+    assert!(bad["content"][0]["text"].as_str().unwrap().contains("`text`"), "{bad}");
     let missing = result(send(&s, &conn, 2, "tools/call", json!({"name": "echo"})).await);
-    assert!(
-        missing["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("`text`"),
-        "{missing}"
-    );
+    assert!(missing["content"][0]["text"].as_str().unwrap().contains("`text`"), "{missing}");
     let panicked = result(send(&s, &conn, 3, "tools/call", json!({"name": "boom"})).await);
     assert_eq!(panicked["isError"], true);
-    assert!(panicked["content"][0]["text"]
-        .as_str()
-        .unwrap()
-        .contains("kaboom"));
-    let slow = result(
-        send(
-            &s,
-            &conn,
-            4,
-            "tools/call",
-            json!({"name": "sleep", "arguments": {"ms": 5000}}),
-        )
-        .await,
-    );
+    assert!(panicked["content"][0]["text"].as_str().unwrap().contains("kaboom"));
+    let slow = result(send(&s, &conn, 4, "tools/call", json!({"name": "sleep", "arguments": {"ms": 5000}})).await);
     assert_eq!(slow["isError"], true);
-    assert!(
-        slow["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("300ms"),
-        "{slow}"
-    );
+    assert!(slow["content"][0]["text"].as_str().unwrap().contains("300ms"), "{slow}");
 }
 
 #[tokio::test]
@@ -358,32 +269,14 @@ async fn progress_and_logs_follow_the_request() {
     let s = server();
     let conn = initialized(&s, "2025-11-25").await;
     let sink = Arc::new(Collect::default());
-    let call =
-        json!({"name": "echo", "arguments": {"text": "x"}, "_meta": {"progressToken": "p1"}});
-    send_with(&s, &conn, 1, "tools/call", call.clone(), sink.clone())
-        .await
-        .unwrap();
-    let methods: Vec<String> = sink
-        .0
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|n| n.method.clone())
-        .collect();
-    assert_eq!(
-        methods,
-        ["notifications/progress"],
-        "no logs before logging/setLevel"
-    );
-    assert_eq!(
-        sink.0.lock().unwrap()[0].params.as_ref().unwrap()["progressToken"],
-        "p1"
-    );
+    let call = json!({"name": "echo", "arguments": {"text": "x"}, "_meta": {"progressToken": "p1"}});
+    send_with(&s, &conn, 1, "tools/call", call.clone(), sink.clone()).await.unwrap();
+    let methods: Vec<String> = sink.0.lock().unwrap().iter().map(|n| n.method.clone()).collect();
+    assert_eq!(methods, ["notifications/progress"], "no logs before logging/setLevel");
+    assert_eq!(sink.0.lock().unwrap()[0].params.as_ref().unwrap()["progressToken"], "p1");
     result(send(&s, &conn, 2, "logging/setLevel", json!({"level": "info"})).await);
     let sink = Arc::new(Collect::default());
-    send_with(&s, &conn, 3, "tools/call", call, sink.clone())
-        .await
-        .unwrap();
+    send_with(&s, &conn, 3, "tools/call", call, sink.clone()).await.unwrap();
     assert_eq!(sink.0.lock().unwrap().len(), 2);
 }
 
@@ -406,23 +299,10 @@ async fn cancellation_drops_the_response() {
         })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let cancel = Notification::new(
-        "notifications/cancelled",
-        params(json!({"requestId": 9, "reason": "user"})),
-    );
-    assert!(s
-        .handle(
-            &conn,
-            Message::Notification(cancel),
-            Arc::new(Collect::default())
-        )
-        .await
-        .is_none());
+    let cancel = Notification::new("notifications/cancelled", params(json!({"requestId": 9, "reason": "user"})));
+    assert!(s.handle(&conn, Message::Notification(cancel), Arc::new(Collect::default())).await.is_none());
     let started = std::time::Instant::now();
-    assert!(
-        call.await.unwrap().is_none(),
-        "a cancelled request gets no response"
-    );
+    assert!(call.await.unwrap().is_none(), "a cancelled request gets no response");
     assert!(started.elapsed() < Duration::from_millis(250));
 }
 
@@ -433,27 +313,15 @@ async fn actor_tools_serialise_their_calls() {
     let calls: Vec<_> = (0..20)
         .map(|i| {
             let (s, conn) = (s.clone(), conn.clone());
-            tokio::spawn(async move {
-                result(send(&s, &conn, i, "tools/call", json!({"name": "tally"})).await)
-            })
+            tokio::spawn(async move { result(send(&s, &conn, i, "tools/call", json!({"name": "tally"})).await) })
         })
         .collect();
     let mut seen = Vec::new();
     for c in calls {
-        seen.push(
-            c.await.unwrap()["content"][0]["text"]
-                .as_str()
-                .unwrap()
-                .parse::<u64>()
-                .unwrap(),
-        );
+        seen.push(c.await.unwrap()["content"][0]["text"].as_str().unwrap().parse::<u64>().unwrap());
     }
     seen.sort_unstable();
-    assert_eq!(
-        seen,
-        (1..=20).collect::<Vec<_>>(),
-        "no lost update despite the await inside the call"
-    );
+    assert_eq!(seen, (1..=20).collect::<Vec<_>>(), "no lost update despite the await inside the call");
 }
 
 #[tokio::test]
@@ -466,22 +334,12 @@ async fn stateless_requests_need_no_handshake() {
     assert_eq!(discover["supportedVersions"][0], "2026-07-28");
     assert!(discover["ttlMs"].is_u64());
     assert_eq!(discover["cacheScope"], "public");
-    assert_eq!(
-        discover["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
-        "test"
-    );
+    assert_eq!(discover["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "test");
     let list = result(send(&s, &conn, 2, "tools/list", json!({"_meta": meta})).await);
     assert_eq!(list["resultType"], "complete");
     assert_eq!(list["cacheScope"], "public");
     let call = result(
-        send(
-            &s,
-            &conn,
-            3,
-            "tools/call",
-            json!({"_meta": meta, "name": "echo", "arguments": {"text": "yo"}}),
-        )
-        .await,
+        send(&s, &conn, 3, "tools/call", json!({"_meta": meta, "name": "echo", "arguments": {"text": "yo"}})).await,
     );
     assert_eq!(call["resultType"], "complete");
     assert!(call.get("ttlMs").is_none());
@@ -493,23 +351,13 @@ async fn stateless_meta_is_validated() {
     let s = server();
     let conn = Connection::default();
     let unsupported = send(&s, &conn, 1, "tools/list", json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2030-01-01", "io.modelcontextprotocol/clientCapabilities": {}}})).await;
-    let Message::Error(e) = unsupported else {
-        panic!()
-    };
+    let Message::Error(e) = unsupported else { panic!() };
     assert_eq!(e.error.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
     assert_eq!(e.error.data.as_ref().unwrap()["requested"], "2030-01-01");
-    assert!(e.error.data.as_ref().unwrap()["supported"]
-        .as_array()
-        .unwrap()
-        .contains(&json!("2026-07-28")));
-    let no_caps = send(
-        &s,
-        &conn,
-        2,
-        "tools/list",
-        json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}),
-    )
-    .await;
+    assert!(e.error.data.as_ref().unwrap()["supported"].as_array().unwrap().contains(&json!("2026-07-28")));
+    let no_caps =
+        send(&s, &conn, 2, "tools/list", json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}))
+            .await;
     assert_eq!(error_code(no_caps), ErrorCode::INVALID_PARAMS);
     for removed in ["initialize", "ping", "logging/setLevel"] {
         assert_eq!(
@@ -519,10 +367,7 @@ async fn stateless_meta_is_validated() {
         );
     }
     let bad_level = json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}, "io.modelcontextprotocol/logLevel": "chatty"}});
-    assert_eq!(
-        error_code(send(&s, &conn, 4, "tools/list", bad_level).await),
-        ErrorCode::INVALID_PARAMS
-    );
+    assert_eq!(error_code(send(&s, &conn, 4, "tools/list", bad_level).await), ErrorCode::INVALID_PARAMS);
 }
 
 #[tokio::test]
@@ -542,15 +387,7 @@ async fn stateless_log_level_comes_from_meta() {
     )
     .await
     .unwrap();
-    assert_eq!(
-        sink.0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|n| n.method == "notifications/message")
-            .count(),
-        1
-    );
+    assert_eq!(sink.0.lock().unwrap().iter().filter(|n| n.method == "notifications/message").count(), 1);
 }
 
 #[tokio::test]
@@ -559,20 +396,15 @@ async fn batches_only_under_2025_03_26() {
     let s = server();
     let batch = br#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/initialized"}]"#;
     let old = initialized(&s, "2025-03-26").await;
-    let Some(crate::Reply::Batch(replies)) = s
-        .handle_incoming(&old, parse(batch).unwrap(), Arc::new(Collect::default()))
-        .await
+    let Some(crate::Reply::Batch(replies)) =
+        s.handle_incoming(&old, parse(batch).unwrap(), Arc::new(Collect::default())).await
     else {
         panic!()
     };
     assert_eq!(replies.len(), 2);
     let new = initialized(&s, "2025-11-25").await;
-    let reply = s
-        .handle_incoming(&new, parse(batch).unwrap(), Arc::new(Collect::default()))
-        .await;
-    let Some(crate::Reply::Single(m)) = reply else {
-        panic!()
-    };
+    let reply = s.handle_incoming(&new, parse(batch).unwrap(), Arc::new(Collect::default())).await;
+    let Some(crate::Reply::Single(m)) = reply else { panic!() };
     assert_eq!(error_code(m), ErrorCode::INVALID_REQUEST);
     assert!(parse(b"[]").is_err());
 }
@@ -598,10 +430,7 @@ impl Session for Unsaved {
     async fn increment(&self, _key: &str, _delta: i64) -> Result<i64, SessionError> {
         Ok(1)
     }
-    async fn update(
-        &self,
-        f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send),
-    ) -> Result<(), SessionError> {
+    async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError> {
         f(&mut self.1.lock().unwrap());
         Ok(())
     }
@@ -617,11 +446,7 @@ impl SessionManager for UnsavedSessions {
     async fn create(&self, _owner: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError> {
         Ok(Arc::new(Unsaved(SessionId::new("s1"), Mutex::default())))
     }
-    async fn open(
-        &self,
-        id: &SessionId,
-        _caller: Option<&Principal>,
-    ) -> Result<Arc<dyn Session>, SessionError> {
+    async fn open(&self, id: &SessionId, _caller: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError> {
         Err(SessionError::NotFound(id.clone()))
     }
     async fn end(&self, _id: &SessionId) -> Result<bool, SessionError> {
@@ -631,32 +456,15 @@ impl SessionManager for UnsavedSessions {
 
 #[tokio::test]
 async fn a_failed_flush_turns_the_call_into_an_error() {
-    let s = Server::builder("test", "1")
-        .tool(Echo)
-        .sessions(Arc::new(UnsavedSessions))
-        .build();
+    let s = Server::builder("test", "1").tool(Echo).sessions(Arc::new(UnsavedSessions)).build();
     let conn = s.connect(None).await.unwrap();
     assert_eq!(conn.session_id().unwrap().as_str(), "s1");
-    let init = json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
+    let init =
+        json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
     result(send(&s, &conn, 0, "initialize", init).await);
-    let r = result(
-        send(
-            &s,
-            &conn,
-            1,
-            "tools/call",
-            json!({"name": "echo", "arguments": {"text": "x"}}),
-        )
-        .await,
-    );
+    let r = result(send(&s, &conn, 1, "tools/call", json!({"name": "echo", "arguments": {"text": "x"}})).await);
     assert_eq!(r["isError"], true);
-    assert!(
-        r["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("not saved"),
-        "{r}"
-    );
+    assert!(r["content"][0]["text"].as_str().unwrap().contains("not saved"), "{r}");
 }
 
 #[test]

@@ -16,17 +16,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 impl Server {
-    pub(super) fn list_tools(
-        &self,
-        cursor: Option<&str>,
-        version: ProtocolVersion,
-    ) -> Result<Value, ErrorObject> {
+    pub(super) fn list_tools(&self, cursor: Option<&str>, version: ProtocolVersion) -> Result<Value, ErrorObject> {
         let tools = &self.inner.tools;
         let (start, end, next) = pagination::page(cursor, tools.len(), self.inner.page_size)?;
-        let page: Vec<Value> = tools[start..end]
-            .iter()
-            .map(|t| tool_json(&t.info, version))
-            .collect();
+        let page: Vec<Value> = tools[start..end].iter().map(|t| tool_json(&t.info, version)).collect();
         let mut result = json!({ "tools": page });
         if let Some(next) = next {
             result["nextCursor"] = Value::from(next);
@@ -45,17 +38,9 @@ impl Server {
         in_flight: InFlight,
         notify: Arc<dyn Notify>,
     ) -> Result<Option<Value>, ErrorObject> {
-        let Some(entry) = self
-            .inner
-            .tool_index
-            .get(&params.name)
-            .map(|&i| &self.inner.tools[i])
-        else {
-            return Err(ErrorObject::new(
-                ErrorCode::INVALID_PARAMS,
-                format!("Unknown tool: {}", params.name),
-            )
-            .with_data(json!({ "name": params.name })));
+        let Some(entry) = self.inner.tool_index.get(&params.name).map(|&i| &self.inner.tools[i]) else {
+            return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {}", params.name))
+                .with_data(json!({ "name": params.name })));
         };
         let timeout = self.inner.call_timeout;
         let ctx = ToolContext::builder(id, scope.version, Instant::now() + timeout)
@@ -79,11 +64,7 @@ impl Server {
             Err(_) => {
                 // Tell an actor tool to stop, too.
                 in_flight.token.cancel();
-                ToolError::DeadlineExceeded {
-                    tool: params.name,
-                    after: timeout,
-                }
-                .into_result()
+                ToolError::DeadlineExceeded { tool: params.name, after: timeout }.into_result()
             }
         };
         if let Err(err) = ctx.session().flush().await {
@@ -92,39 +73,20 @@ impl Server {
         if !scope.version.has_structured_output() {
             result.structured_content = None;
         }
-        Ok(Some(
-            serde_json::to_value(result).expect("CallToolResult serialises"),
-        ))
+        Ok(Some(serde_json::to_value(result).expect("CallToolResult serialises")))
     }
 }
 
-async fn invoke(
-    entry: &Entry,
-    args: Arguments,
-    ctx: &ToolContext,
-) -> Result<CallToolResult, ToolError> {
+async fn invoke(entry: &Entry, args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
     match &entry.handler {
-        Handler::Inline(tool) => AssertUnwindSafe(tool.call(args, ctx))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| {
-                Err(ToolError::Panicked {
-                    tool: entry.info.name.clone(),
-                    message: panic_message(&panic),
-                })
-            }),
+        Handler::Inline(tool) => AssertUnwindSafe(tool.call(args, ctx)).catch_unwind().await.unwrap_or_else(|panic| {
+            Err(ToolError::Panicked { tool: entry.info.name.clone(), message: panic_message(&panic) })
+        }),
         Handler::Actor(addr) => {
-            let call = crate::tool::actor::Call {
-                name: entry.info.name.clone(),
-                args,
-                ctx: ctx.clone(),
-            };
-            addr.send(call).await.unwrap_or_else(|e| {
-                Err(ToolError::failed(format!(
-                    "tool `{}` is unavailable: {e}",
-                    entry.info.name
-                )))
-            })
+            let call = crate::tool::actor::Call { name: entry.info.name.clone(), args, ctx: ctx.clone() };
+            addr.send(call)
+                .await
+                .unwrap_or_else(|e| Err(ToolError::failed(format!("tool `{}` is unavailable: {e}", entry.info.name))))
         }
     }
 }

@@ -47,12 +47,7 @@ pub trait StatefulTool: Send + 'static {
     fn tools(&self) -> Vec<ToolInfo>;
 
     /// Serves one call of the tool `name`; calls never overlap.
-    async fn call(
-        &mut self,
-        name: &str,
-        args: Arguments,
-        ctx: &ToolContext,
-    ) -> Result<CallToolResult, ToolError>;
+    async fn call(&mut self, name: &str, args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError>;
 }
 
 /// The actor that owns a [`StatefulTool`].
@@ -89,8 +84,7 @@ impl Handler<Call> for ToolActor {
         let work = async move {
             let token = call.ctx.cancellation().clone();
             let result = {
-                let run =
-                    AssertUnwindSafe(tool.call(&call.name, call.args, &call.ctx)).catch_unwind();
+                let run = AssertUnwindSafe(tool.call(&call.name, call.args, &call.ctx)).catch_unwind();
                 tokio::select! {
                     r = run => r.unwrap_or_else(|panic| Err(ToolError::Panicked {
                         tool: call.name.clone(),
@@ -101,12 +95,10 @@ impl Handler<Call> for ToolActor {
             };
             (tool, result)
         };
-        AtomicResponse::new(Box::pin(work.into_actor(self).map(
-            |(tool, result), act, _| {
-                act.tool = Some(tool);
-                result
-            },
-        )))
+        AtomicResponse::new(Box::pin(work.into_actor(self).map(|(tool, result), act, _| {
+            act.tool = Some(tool);
+            result
+        })))
     }
 }
 
@@ -128,18 +120,14 @@ pub(crate) struct ActorHost {
 impl ActorHost {
     pub(crate) fn start() -> std::io::Result<Self> {
         let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
-            .name("lambda-mcp-actors".into())
-            .spawn(move || {
-                let system = System::new();
-                system.block_on(async {
-                    let _ = tx.send((Arbiter::current(), System::current()));
-                });
-                let _ = system.run();
-            })?;
-        let (arbiter, system) = rx
-            .recv()
-            .map_err(|_| std::io::Error::other("the actor thread died while starting"))?;
+        std::thread::Builder::new().name("lambda-mcp-actors".into()).spawn(move || {
+            let system = System::new();
+            system.block_on(async {
+                let _ = tx.send((Arbiter::current(), System::current()));
+            });
+            let _ = system.run();
+        })?;
+        let (arbiter, system) = rx.recv().map_err(|_| std::io::Error::other("the actor thread died while starting"))?;
         Ok(ActorHost { arbiter, system })
     }
 

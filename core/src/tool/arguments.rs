@@ -38,16 +38,12 @@ impl Arguments {
         serde_path_to_error::deserialize(value).map_err(|err| {
             let path = err.path().to_string();
             let inner = err.into_inner().to_string();
-            let message =
-                if path == "." || inner.contains('`') && inner.starts_with("missing field") {
-                    inner
-                } else {
-                    format!("argument `{path}`: {inner}")
-                };
-            ToolError::InvalidArguments {
-                tool: tool.to_owned(),
-                message,
-            }
+            let message = if path == "." || inner.contains('`') && inner.starts_with("missing field") {
+                inner
+            } else {
+                format!("argument `{path}`: {inner}")
+            };
+            ToolError::InvalidArguments { tool: tool.to_owned(), message }
         })
     }
 }

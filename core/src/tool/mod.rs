@@ -117,17 +117,10 @@ pub(crate) fn empty_object_schema() -> Map<String, Value> {
 /// ASCII letters, digits, `_`, `-` and `.`.
 pub(crate) fn validate_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 128 {
-        return Err(format!(
-            "tool name {name:?} must be 1 to 128 characters long"
-        ));
+        return Err(format!("tool name {name:?} must be 1 to 128 characters long"));
     }
-    match name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-    {
-        Some(c) => Err(format!(
-            "tool name {name:?} contains {c:?}; use letters, digits, '_', '-' and '.'"
-        )),
+    match name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))) {
+        Some(c) => Err(format!("tool name {name:?} contains {c:?}; use letters, digits, '_', '-' and '.'")),
         None => Ok(()),
     }
 }

@@ -23,10 +23,7 @@ macro_rules! text_result {
     )*};
 }
 
-text_result!(
-    String, &str, bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32,
-    f64, Value
-);
+text_result!(String, &str, bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, Value);
 
 impl IntoToolResult for () {
     fn into_tool_result(self) -> Result<CallToolResult, ToolError> {
@@ -75,10 +72,7 @@ impl OutputShape {
     pub fn of<T: JsonSchema>() -> Self {
         let schema = super::schema::schema_object::<T>();
         if schema.get("type").and_then(Value::as_str) == Some("object") {
-            return OutputShape {
-                schema,
-                wrapped: false,
-            };
+            return OutputShape { schema, wrapped: false };
         }
         let mut inner = schema;
         let defs = inner.remove("$defs");
@@ -95,10 +89,7 @@ impl OutputShape {
         if let Some(defs) = defs {
             outer.insert("$defs".into(), defs);
         }
-        OutputShape {
-            schema: outer,
-            wrapped: true,
-        }
+        OutputShape { schema: outer, wrapped: true }
     }
 
     /// The `outputSchema` to advertise.
@@ -118,10 +109,7 @@ pub struct Structured<T> {
 impl<T: Serialize> Structured<T> {
     /// A value of a type whose shape is `shape`.
     pub fn new(value: T, shape: &OutputShape) -> Self {
-        Structured {
-            value,
-            wrapped: shape.wrapped,
-        }
+        Structured { value, wrapped: shape.wrapped }
     }
 }
 

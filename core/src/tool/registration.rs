@@ -47,28 +47,19 @@ pub mod marker {
 
 impl<T: Tool> IntoTools<marker::Inline> for T {
     fn into_tools(self) -> Registered {
-        Registered {
-            inline: vec![Arc::new(self)],
-            stateful: None,
-        }
+        Registered { inline: vec![Arc::new(self)], stateful: None }
     }
 }
 
 impl<T: ToolSet> IntoTools<marker::Set> for T {
     fn into_tools(self) -> Registered {
-        Registered {
-            inline: self.into_tool_set(),
-            stateful: None,
-        }
+        Registered { inline: self.into_tool_set(), stateful: None }
     }
 }
 
 impl<T: StatefulTool> IntoTools<marker::Actor> for T {
     fn into_tools(self) -> Registered {
-        Registered {
-            inline: Vec::new(),
-            stateful: Some(Box::new(self)),
-        }
+        Registered { inline: Vec::new(), stateful: Some(Box::new(self)) }
     }
 }
 

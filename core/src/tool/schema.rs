@@ -5,9 +5,7 @@ use serde_json::{Map, Value};
 
 /// The schema of `T` as a JSON object, without the generated `title`.
 pub(crate) fn schema_object<T: JsonSchema>() -> Map<String, Value> {
-    let schema = schemars::generate::SchemaSettings::draft2020_12()
-        .into_generator()
-        .into_root_schema_for::<T>();
+    let schema = schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>();
     let mut map = match schema.to_value() {
         Value::Object(map) => map,
         // `true` (any value) as an object schema.
@@ -35,7 +33,6 @@ pub(crate) fn schema_object<T: JsonSchema>() -> Map<String, Value> {
 pub fn input_schema<T: JsonSchema>() -> Map<String, Value> {
     let mut map = schema_object::<T>();
     map.insert("type".into(), "object".into());
-    map.entry("properties")
-        .or_insert_with(|| Value::Object(Map::new()));
+    map.entry("properties").or_insert_with(|| Value::Object(Map::new()));
     map
 }

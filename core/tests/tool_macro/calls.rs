@@ -2,9 +2,7 @@
 //! return value, argument errors, the context parameter.
 
 use super::{call, ctx, greet, info_json, text};
-use lambda_mcp_core::{
-    tool, CallToolResult, Content, IntoToolResult, Tool, ToolContext, ToolError,
-};
+use lambda_mcp_core::{tool, CallToolResult, Content, IntoToolResult, Tool, ToolContext, ToolError};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -19,10 +17,7 @@ struct Forecast {
 /// Forecast the weather of a city.
 #[tool(read_only)]
 async fn forecast(city: String) -> Forecast {
-    Forecast {
-        city,
-        celsius: 21.5,
-    }
+    Forecast { city, celsius: 21.5 }
 }
 
 /// The cities we know.
@@ -107,10 +102,7 @@ async fn motto() -> &'static str {
 async fn text_output() {
     let result = call(&greet, json!({"name": "Ada", "excited": true})).await;
     assert_eq!(result, CallToolResult::text("Hello, Ada!"));
-    assert_eq!(
-        text(&call(&greet, json!({"name": "Bo", "times": 2})).await),
-        "Hello, Bo. Hello, Bo."
-    );
+    assert_eq!(text(&call(&greet, json!({"name": "Bo", "times": 2})).await), "Hello, Bo. Hello, Bo.");
     assert_eq!(text(&call(&motto, json!({})).await), "be kind");
     assert_eq!(text(&call(&json_value, json!({})).await), r#"{"a":1}"#);
 }
@@ -123,25 +115,16 @@ async fn structured_output() {
     let result = call(&forecast, json!({"city": "Paris"})).await;
     let expected = json!({"city": "Paris", "celsius": 21.5});
     assert_eq!(result.structured_content, Some(expected.clone()));
-    assert_eq!(
-        serde_json::from_str::<Value>(text(&result)).unwrap(),
-        expected
-    );
+    assert_eq!(serde_json::from_str::<Value>(text(&result)).unwrap(), expected);
 }
 
 #[tokio::test]
 async fn lists_and_scalars_are_wrapped() {
     let info = info_json(&cities);
     assert_eq!(info["outputSchema"]["type"], "object");
-    assert_eq!(
-        info["outputSchema"]["properties"]["result"]["type"],
-        "array"
-    );
+    assert_eq!(info["outputSchema"]["properties"]["result"]["type"], "array");
     let result = call(&cities, json!({})).await;
-    assert_eq!(
-        result.structured_content,
-        Some(json!({"result": ["Paris", "Lima"]}))
-    );
+    assert_eq!(result.structured_content, Some(json!({"result": ["Paris", "Lima"]})));
     let result = call(&structured_number, json!({})).await;
     assert_eq!(result.structured_content, Some(json!({"result": 7})));
 }
@@ -150,17 +133,11 @@ async fn lists_and_scalars_are_wrapped() {
 async fn result_errors_become_is_error() {
     assert!(info_json(&checked_forecast)["outputSchema"].is_object());
     let ok = call(&checked_forecast, json!({"city": "Oslo"})).await;
-    assert_eq!(
-        ok.structured_content,
-        Some(json!({"city": "Oslo", "celsius": 3.0}))
-    );
+    assert_eq!(ok.structured_content, Some(json!({"city": "Oslo", "celsius": 3.0})));
     let err = call(&checked_forecast, json!({"city": ""})).await;
     assert!(err.failed());
     assert_eq!(text(&err), "no city given");
-    assert_eq!(
-        text(&call(&divide, json!({"a": 1.0, "b": 4.0})).await),
-        "0.25"
-    );
+    assert_eq!(text(&call(&divide, json!({"a": 1.0, "b": 4.0})).await), "0.25");
     let err = call(&divide, json!({"a": 1.0, "b": 0.0})).await;
     assert!(err.failed() && text(&err) == "division by zero", "{err:?}");
 }
@@ -184,18 +161,12 @@ async fn invalid_arguments_name_the_field() {
 #[tokio::test]
 async fn arguments_are_checked_before_the_body_runs() {
     let err = greet.call(Default::default(), &ctx()).await.unwrap_err();
-    assert!(
-        matches!(err, ToolError::InvalidArguments { ref tool, .. } if tool == "greet"),
-        "{err:?}"
-    );
+    assert!(matches!(err, ToolError::InvalidArguments { ref tool, .. } if tool == "greet"), "{err:?}");
 }
 
 #[tokio::test]
 async fn the_context_is_passed_through() {
-    assert_eq!(
-        text(&call(&whoami, json!({"prefix": "request "})).await),
-        "request 1"
-    );
+    assert_eq!(text(&call(&whoami, json!({"prefix": "request "})).await), "request 1");
     let schema = &info_json(&whoami)["inputSchema"];
     assert_eq!(schema["required"], json!(["prefix"]));
     assert_eq!(text(&call(&versions, json!({})).await), "2025-11-25 0");

@@ -93,9 +93,7 @@ fn args(value: serde_json::Value) -> Arguments {
 
 #[test]
 fn tool_set_registers_every_method() {
-    let server = Server::builder("t", "1")
-        .tool(Calculator::default())
-        .build();
+    let server = Server::builder("t", "1").tool(Calculator::default()).build();
     assert_eq!(server.tool_names(), ["add", "times"]);
     assert_eq!(Calculator::with_offset(1).helper(), 1);
 }
@@ -103,39 +101,18 @@ fn tool_set_registers_every_method() {
 #[tokio::test]
 async fn tool_set_tools_share_the_value() {
     let tools = Calculator::with_offset(10).into_tool_set();
-    let infos: Vec<_> = tools
-        .iter()
-        .map(|t| serde_json::to_value(t.info()).unwrap())
-        .collect();
+    let infos: Vec<_> = tools.iter().map(|t| serde_json::to_value(t.info()).unwrap()).collect();
     assert_eq!(infos[0]["description"], "Add two integers.");
     assert_eq!(infos[0]["annotations"], json!({"readOnlyHint": true}));
     assert_eq!(infos[1]["description"], "Multiply two integers.");
-    assert_eq!(
-        infos[1]["inputSchema"]["properties"]["a"]["description"],
-        "The multiplicand."
-    );
-    assert_eq!(
-        infos[1]["inputSchema"]["properties"]["b"]["description"],
-        "The multiplier."
-    );
-    let result = tools[0]
-        .call(args(json!({"a": 1, "b": 2})), &ctx())
-        .await
-        .unwrap();
+    assert_eq!(infos[1]["inputSchema"]["properties"]["a"]["description"], "The multiplicand.");
+    assert_eq!(infos[1]["inputSchema"]["properties"]["b"]["description"], "The multiplier.");
+    let result = tools[0].call(args(json!({"a": 1, "b": 2})), &ctx()).await.unwrap();
     assert_eq!(text(&result), "13");
-    let result = tools[1]
-        .call(args(json!({"a": 3, "b": 4})), &ctx())
-        .await
-        .unwrap();
+    let result = tools[1].call(args(json!({"a": 3, "b": 4})), &ctx()).await.unwrap();
     assert_eq!(text(&result), "12");
-    let err = tools[1]
-        .call(args(json!({"a": 3})), &ctx())
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("`b`") && err.to_string().contains("times"),
-        "{err}"
-    );
+    let err = tools[1].call(args(json!({"a": 3})), &ctx()).await.unwrap_err();
+    assert!(err.to_string().contains("`b`") && err.to_string().contains("times"), "{err}");
     assert_eq!(Calculator::default().internal().await, 0);
 }
 
@@ -152,44 +129,20 @@ fn stateful_tool_registers_every_method() {
 #[tokio::test]
 async fn stateful_calls_change_the_state() {
     let mut counter = Counter::default();
-    let first = counter
-        .call("increment", args(json!({})), &ctx())
-        .await
-        .unwrap();
+    let first = counter.call("increment", args(json!({})), &ctx()).await.unwrap();
     assert_eq!(text(&first), "1");
-    let second = counter
-        .call("increment", args(json!({"by": 5})), &ctx())
-        .await
-        .unwrap();
+    let second = counter.call("increment", args(json!({"by": 5})), &ctx()).await.unwrap();
     assert_eq!(text(&second), "6");
-    let snapshot = counter
-        .call("snapshot", args(json!({})), &ctx())
-        .await
-        .unwrap();
+    let snapshot = counter.call("snapshot", args(json!({})), &ctx()).await.unwrap();
     assert_eq!(snapshot.structured_content, Some(json!({"count": 6})));
-    let restored = counter
-        .call("restore", args(json!({"snapshot": {"count": 2}})), &ctx())
-        .await
-        .unwrap();
+    let restored = counter.call("restore", args(json!({"snapshot": {"count": 2}})), &ctx()).await.unwrap();
     assert_eq!(restored.structured_content, Some(json!({"count": 6})));
     assert_eq!(counter.count, 2);
-    let refused = counter
-        .call("restore", args(json!({"snapshot": {"count": -1}})), &ctx())
-        .await
-        .unwrap();
+    let refused = counter.call("restore", args(json!({"snapshot": {"count": -1}})), &ctx()).await.unwrap();
     assert!(refused.failed() && text(&refused) == "negative count -1");
-    let bad = counter
-        .call("increment", args(json!({"by": "x"})), &ctx())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(bad, ToolError::InvalidArguments { .. }) && bad.to_string().contains("`by`"),
-        "{bad}"
-    );
-    let unknown = counter
-        .call("nope", args(json!({})), &ctx())
-        .await
-        .unwrap_err();
+    let bad = counter.call("increment", args(json!({"by": "x"})), &ctx()).await.unwrap_err();
+    assert!(matches!(bad, ToolError::InvalidArguments { .. }) && bad.to_string().contains("`by`"), "{bad}");
+    let unknown = counter.call("nope", args(json!({})), &ctx()).await.unwrap_err();
     assert!(unknown.to_string().contains("nope"), "{unknown}");
 }
 
@@ -202,10 +155,7 @@ async fn ping() -> &'static str {
 #[tokio::test]
 async fn free_tools_still_work_here() {
     assert_eq!(text(&call(&ping, json!({})).await), "pong");
-    assert_eq!(
-        info_json(&ping)["description"],
-        "A free tool next to the impl blocks, to check the helpers compose."
-    );
+    assert_eq!(info_json(&ping)["description"], "A free tool next to the impl blocks, to check the helpers compose.");
     let _: &dyn Tool = &ping;
 }
 
@@ -224,11 +174,7 @@ impl Settings {
     }
 
     /// Whether other settings are the same.
-    async fn same_as(
-        &self,
-        other: Self,
-        #[tool(default = Self::default())] fallback: Self,
-    ) -> bool {
+    async fn same_as(&self, other: Self, #[tool(default = Self::default())] fallback: Self) -> bool {
         self.level == other.level || self.level == fallback.level
     }
 }
@@ -237,20 +183,11 @@ impl Settings {
 async fn self_in_signatures() {
     let tools = Settings { level: 3 }.into_tool_set();
     let info = serde_json::to_value(tools[0].info()).unwrap();
-    assert_eq!(
-        info["outputSchema"]["properties"]["level"]["type"],
-        "integer"
-    );
+    assert_eq!(info["outputSchema"]["properties"]["level"]["type"], "integer");
     let result = tools[0].call(args(json!({})), &ctx()).await.unwrap();
     assert_eq!(result.structured_content, Some(json!({"level": 3})));
-    let same = tools[1]
-        .call(args(json!({"other": {"level": 3}})), &ctx())
-        .await
-        .unwrap();
+    let same = tools[1].call(args(json!({"other": {"level": 3}})), &ctx()).await.unwrap();
     assert_eq!(text(&same), "true");
     let info = serde_json::to_value(tools[1].info()).unwrap();
-    assert_eq!(
-        info["inputSchema"]["properties"]["fallback"]["default"],
-        json!({"level": 0})
-    );
+    assert_eq!(info["inputSchema"]["properties"]["fallback"]["default"], json!({"level": 0}));
 }

@@ -58,25 +58,13 @@ mod tests {
         assert_eq!(increment_counter::run(&ctx, 1).await.unwrap(), 1);
         assert_eq!(increment_counter::run(&ctx, 5).await.unwrap(), 6);
         assert_eq!(get_counter::run(&ctx).await.unwrap(), 6);
-        assert_eq!(
-            get_counter::run(&fresh_ctx().await).await.unwrap(),
-            0,
-            "another session starts at 0"
-        );
+        assert_eq!(get_counter::run(&fresh_ctx().await).await.unwrap(), 0, "another session starts at 0");
     }
 
     #[tokio::test]
     async fn without_a_session_the_error_says_why() {
-        let ctx = ToolContext::builder(
-            RequestId::Number(1),
-            ProtocolVersion::V2025_11_25,
-            Instant::now(),
-        )
-        .build();
-        let err = increment_counter::run(&ctx, 1)
-            .await
-            .unwrap_err()
-            .to_string();
+        let ctx = ToolContext::builder(RequestId::Number(1), ProtocolVersion::V2025_11_25, Instant::now()).build();
+        let err = increment_counter::run(&ctx, 1).await.unwrap_err().to_string();
         assert!(err.contains("no session"), "{err}");
     }
 }

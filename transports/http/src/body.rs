@@ -31,9 +31,7 @@ pub(crate) fn channel_body(rx: mpsc::Receiver<Bytes>) -> McpBody {
     StreamBody::new(frames(rx)).boxed_unsync()
 }
 
-fn frames(
-    rx: mpsc::Receiver<Bytes>,
-) -> impl Stream<Item = Result<Frame<Bytes>, Infallible>> + Send + 'static {
+fn frames(rx: mpsc::Receiver<Bytes>) -> impl Stream<Item = Result<Frame<Bytes>, Infallible>> + Send + 'static {
     futures_util::stream::unfold(rx, |mut rx| async move {
         let chunk = rx.recv().await?;
         Some((Ok(Frame::data(chunk)), rx))

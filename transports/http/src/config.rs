@@ -46,8 +46,7 @@ impl HttpConfig {
     /// Browser origins (e.g. `https://app.example.com`) allowed besides
     /// localhost; any other `Origin` gets 403.
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
-        self.allowed_origins
-            .push(origin.into().trim_end_matches('/').to_owned());
+        self.allowed_origins.push(origin.into().trim_end_matches('/').to_owned());
         self
     }
 
@@ -91,9 +90,7 @@ impl BearerToken {
 
 fn strip_bearer(header: &[u8]) -> Option<&[u8]> {
     let (scheme, rest) = header.split_at(header.iter().position(|&b| b == b' ')?);
-    scheme
-        .eq_ignore_ascii_case(b"bearer")
-        .then(|| rest.trim_ascii())
+    scheme.eq_ignore_ascii_case(b"bearer").then(|| rest.trim_ascii())
 }
 
 impl fmt::Debug for BearerToken {
@@ -111,21 +108,10 @@ mod tests {
         let t = BearerToken("s3cret-token".into());
         assert!(t.verify(Some(b"Bearer s3cret-token")));
         assert!(t.verify(Some(b"bearer  s3cret-token")));
-        for bad in [
-            &b"Bearer s3cret-tokeN"[..],
-            b"Bearer s3cret",
-            b"Basic s3cret-token",
-            b"s3cret-token",
-            b"",
-        ] {
+        for bad in [&b"Bearer s3cret-tokeN"[..], b"Bearer s3cret", b"Basic s3cret-token", b"s3cret-token", b""] {
             assert!(!t.verify(Some(bad)), "{}", String::from_utf8_lossy(bad));
         }
         assert!(!t.verify(None));
-        assert_eq!(
-            format!("{:?}", HttpConfig::default().bearer_token("s3cret-token"))
-                .matches("s3cret")
-                .count(),
-            0
-        );
+        assert_eq!(format!("{:?}", HttpConfig::default().bearer_token("s3cret-token")).matches("s3cret").count(), 0);
     }
 }

@@ -7,24 +7,14 @@ use crate::reply;
 use http::{header, HeaderMap, Response, StatusCode, Uri};
 
 /// Checks every request, whatever its method.
-pub(crate) fn admit(
-    config: &HttpConfig,
-    uri: &Uri,
-    headers: &HeaderMap,
-) -> Result<(), Response<McpBody>> {
+pub(crate) fn admit(config: &HttpConfig, uri: &Uri, headers: &HeaderMap) -> Result<(), Response<McpBody>> {
     if uri.path().trim_end_matches('/') != config.path.trim_end_matches('/') {
-        return Err(reply::refuse(
-            StatusCode::NOT_FOUND,
-            "Not Found: the MCP endpoint is elsewhere",
-        ));
+        return Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: the MCP endpoint is elsewhere"));
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default().trim_end_matches('/');
         if !(origin_is_local(origin) || config.allowed_origins.iter().any(|o| o == origin)) {
-            return Err(reply::refuse(
-                StatusCode::FORBIDDEN,
-                "Forbidden: Origin not allowed",
-            ));
+            return Err(reply::refuse(StatusCode::FORBIDDEN, "Forbidden: Origin not allowed"));
         }
     }
     if let Some(hosts) = &config.allowed_hosts {
@@ -35,14 +25,9 @@ pub(crate) fn admit(
             .or_else(|| uri.authority().map(|a| a.as_str()))
             .unwrap_or_default();
         if !(host_is_local(host)
-            || hosts
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(host) || h.eq_ignore_ascii_case(strip_port(host))))
+            || hosts.iter().any(|h| h.eq_ignore_ascii_case(host) || h.eq_ignore_ascii_case(strip_port(host))))
         {
-            return Err(reply::refuse(
-                StatusCode::FORBIDDEN,
-                "Forbidden: Host not allowed",
-            ));
+            return Err(reply::refuse(StatusCode::FORBIDDEN, "Forbidden: Host not allowed"));
         }
     }
     if let Some(token) = &config.auth {
@@ -55,22 +40,14 @@ pub(crate) fn admit(
 
 /// POST needs JSON in and must accept both JSON and SSE out.
 pub(crate) fn post_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>> {
-    let accept = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(",");
+    let accept = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
     if !(accepts(&accept, "application/json") && accepts(&accept, "text/event-stream")) {
         return Err(reply::refuse(
             StatusCode::NOT_ACCEPTABLE,
             "Not Acceptable: Accept must allow both application/json and text/event-stream",
         ));
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !media_type(content_type).eq_ignore_ascii_case("application/json") {
         return Err(reply::refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -82,19 +59,11 @@ pub(crate) fn post_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>>
 
 /// GET must accept SSE.
 pub(crate) fn get_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>> {
-    let accept = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(",");
+    let accept = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
     if accepts(&accept, "text/event-stream") {
         Ok(())
     } else {
-        Err(reply::refuse(
-            StatusCode::NOT_ACCEPTABLE,
-            "Not Acceptable: Accept must allow text/event-stream",
-        ))
+        Err(reply::refuse(StatusCode::NOT_ACCEPTABLE, "Not Acceptable: Accept must allow text/event-stream"))
     }
 }
 
@@ -103,9 +72,7 @@ fn accepts(accept: &str, wanted: &str) -> bool {
     accept.split(',').map(media_type).any(|range| {
         range == "*/*"
             || range.eq_ignore_ascii_case(wanted)
-            || range
-                .strip_suffix("/*")
-                .is_some_and(|t| t.eq_ignore_ascii_case(wanted_type))
+            || range.strip_suffix("/*").is_some_and(|t| t.eq_ignore_ascii_case(wanted_type))
     })
 }
 
@@ -126,9 +93,7 @@ fn strip_port(host: &str) -> &str {
     if host.starts_with('[') {
         return host.split_inclusive(']').next().unwrap_or(host);
     }
-    host.rsplit_once(':')
-        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(host, |(h, _)| h)
+    host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h)
 }
 
 #[cfg(test)]
@@ -137,10 +102,7 @@ mod tests {
 
     #[test]
     fn accept_ranges() {
-        assert!(accepts(
-            "application/json, text/event-stream",
-            "text/event-stream"
-        ));
+        assert!(accepts("application/json, text/event-stream", "text/event-stream"));
         assert!(accepts("*/*", "application/json"));
         assert!(accepts("application/*;q=0.9, text/*", "text/event-stream"));
         assert!(!accepts("application/json", "text/event-stream"));

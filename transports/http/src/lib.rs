@@ -60,10 +60,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message};
 use lambda_mcp_core::protocol::Era;
-use lambda_mcp_core::{
-    unsupported_version, Connection, Principal, ProtocolVersion, Server,
-    SessionId,
-};
+use lambda_mcp_core::{unsupported_version, Connection, Principal, ProtocolVersion, Server, SessionId};
 use respond::{respond, Mode};
 use sessions::{Lookup, Registry};
 use std::sync::Arc;
@@ -112,11 +109,7 @@ impl McpHttp {
 
     /// Answers one request. `principal` is the caller as authenticated in
     /// front of this service (e.g. by an API Gateway authorizer).
-    pub async fn handle(
-        &self,
-        request: Request<Bytes>,
-        principal: Option<Principal>,
-    ) -> Response<McpBody> {
+    pub async fn handle(&self, request: Request<Bytes>, principal: Option<Principal>) -> Response<McpBody> {
         let (parts, body) = request.into_parts();
         if let Err(refusal) = guard::admit(&self.inner.config, &parts.uri, &parts.headers) {
             return refusal;
@@ -138,14 +131,14 @@ impl McpHttp {
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         guard::post_headers(headers)?;
         if body.len() > self.inner.config.max_body_bytes {
-            return Err(reply::refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Payload Too Large",
-            ));
+            return Err(reply::refuse(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"));
         }
         let incoming = jsonrpc::parse(&body).map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
         if let Incoming::Single(message) = &incoming {
-            if stateless::era_of(headers, message).map_err(|(id, e)| reply::error(StatusCode::BAD_REQUEST, id, e))?.is_some() {
+            if stateless::era_of(headers, message)
+                .map_err(|(id, e)| reply::error(StatusCode::BAD_REQUEST, id, e))?
+                .is_some()
+            {
                 return self.post_stateless(headers, incoming, principal).await;
             }
         }
@@ -165,10 +158,7 @@ impl McpHttp {
         let conn = Connection::new(None, principal);
         let (notify, notes) = respond::sink();
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
-        let mode = Mode {
-            streaming: self.inner.config.streaming,
-            cancel_on_disconnect: true,
-        };
+        let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: true };
         let mut response = respond(reply, notes, mode).await;
         if let Some(status) = stateless_status(&response) {
             *response.status_mut() = status;
@@ -183,24 +173,16 @@ impl McpHttp {
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         let version = header_version(headers)?;
-        let is_initialize =
-            matches!(&incoming, Incoming::Single(Message::Request(r)) if r.method == "initialize");
-        let mode = Mode {
-            streaming: self.inner.config.streaming,
-            cancel_on_disconnect: false,
-        };
+        let is_initialize = matches!(&incoming, Incoming::Single(Message::Request(r)) if r.method == "initialize");
+        let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: false };
         if !is_initialize {
             let conn = self.session(headers, principal.as_ref(), version).await?;
             let (notify, notes) = respond::sink();
             let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
             return Ok(respond(reply, notes, mode).await);
         }
-        let (id, conn) = self
-            .inner
-            .registry
-            .create(&self.inner.server, principal)
-            .await
-            .map_err(|e| store_failure(&e))?;
+        let (id, conn) =
+            self.inner.registry.create(&self.inner.server, principal).await.map_err(|e| store_failure(&e))?;
         let (notify, notes) = respond::sink();
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let mut response = respond(reply, notes, mode).await;
@@ -241,10 +223,7 @@ impl McpHttp {
         self.session(headers, principal.as_ref(), version).await?;
         match self.inner.registry.end(&self.inner.server, &id).await {
             Ok(true) => Ok(reply::status(StatusCode::OK)),
-            Ok(false) => Err(reply::refuse(
-                StatusCode::NOT_FOUND,
-                "Not Found: unknown session",
-            )),
+            Ok(false) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown session")),
             Err(e) => Err(store_failure(&e)),
         }
     }
@@ -256,33 +235,19 @@ impl McpHttp {
         version: ProtocolVersion,
     ) -> Result<Connection, Response<McpBody>> {
         let id = session_id(headers)?;
-        match self
-            .inner
-            .registry
-            .find(&self.inner.server, &id, principal, version)
-            .await
-        {
+        match self.inner.registry.find(&self.inner.server, &id, principal, version).await {
             Ok(conn) => Ok(conn),
-            Err(Lookup::Unknown) => Err(reply::refuse(
-                StatusCode::NOT_FOUND,
-                "Not Found: unknown or expired session",
-            )),
+            Err(Lookup::Unknown) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown or expired session")),
             Err(Lookup::Store(e)) => Err(store_failure(&e)),
         }
     }
 }
 
 fn session_id(headers: &HeaderMap) -> Result<SessionId, Response<McpBody>> {
-    let value = headers
-        .get(SESSION_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty());
-    value.map(SessionId::new).ok_or_else(|| {
-        reply::refuse(
-            StatusCode::BAD_REQUEST,
-            "Bad Request: the Mcp-Session-Id header is required",
-        )
-    })
+    let value = headers.get(SESSION_HEADER).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+    value
+        .map(SessionId::new)
+        .ok_or_else(|| reply::refuse(StatusCode::BAD_REQUEST, "Bad Request: the Mcp-Session-Id header is required"))
 }
 
 /// The handshake-era version a request declares (absent: 2025-03-26).
@@ -305,9 +270,8 @@ fn header_version_any(headers: &HeaderMap) -> Result<ProtocolVersion, Response<M
         None => Ok(ProtocolVersion::HTTP_DEFAULT),
         Some(raw) => {
             let text = raw.to_str().unwrap_or_default();
-            ProtocolVersion::parse(text).ok_or_else(|| {
-                reply::error(StatusCode::BAD_REQUEST, None, unsupported_version(text))
-            })
+            ProtocolVersion::parse(text)
+                .ok_or_else(|| reply::error(StatusCode::BAD_REQUEST, None, unsupported_version(text)))
         }
     }
 }
@@ -327,10 +291,7 @@ fn stateless_status(response: &Response<McpBody>) -> Option<StatusCode> {
 
 fn store_failure(e: &lambda_mcp_core::SessionError) -> Response<McpBody> {
     tracing::warn!(error = %e, "session store failure");
-    reply::refuse(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Service Unavailable: the session store failed",
-    )
+    reply::refuse(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable: the session store failed")
 }
 
 #[cfg(test)]

@@ -5,33 +5,21 @@ use http::{header, HeaderValue, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, ErrorResponse, Message, RequestId};
 
 /// A JSON-RPC error in an HTTP response with the given status.
-pub(crate) fn error(
-    status: StatusCode,
-    id: Option<RequestId>,
-    error: ErrorObject,
-) -> Response<McpBody> {
-    let body = serde_json::to_string(&Message::Error(ErrorResponse::new(id, error)))
-        .expect("errors serialise");
+pub(crate) fn error(status: StatusCode, id: Option<RequestId>, error: ErrorObject) -> Response<McpBody> {
+    let body = serde_json::to_string(&Message::Error(ErrorResponse::new(id, error))).expect("errors serialise");
     json(status, body)
 }
 
 /// A transport-level refusal (-32600 with the reason) for requests that
 /// never reached the router.
 pub(crate) fn refuse(status: StatusCode, reason: &str) -> Response<McpBody> {
-    error(
-        status,
-        None,
-        ErrorObject::new(ErrorCode::INVALID_REQUEST, reason),
-    )
+    error(status, None, ErrorObject::new(ErrorCode::INVALID_REQUEST, reason))
 }
 
 pub(crate) fn json(status: StatusCode, body: String) -> Response<McpBody> {
     let mut response = Response::new(full(body));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -47,19 +35,12 @@ pub(crate) fn status(status: StatusCode) -> Response<McpBody> {
 
 pub(crate) fn method_not_allowed(allow: &'static str) -> Response<McpBody> {
     let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
 pub(crate) fn unauthorized() -> Response<McpBody> {
-    let mut response = refuse(
-        StatusCode::UNAUTHORIZED,
-        "Unauthorized: a valid bearer token is required",
-    );
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    let mut response = refuse(StatusCode::UNAUTHORIZED, "Unauthorized: a valid bearer token is required");
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     response
 }

@@ -37,11 +37,7 @@ pub(crate) struct Mode {
     pub(crate) cancel_on_disconnect: bool,
 }
 
-pub(crate) async fn respond<F>(
-    reply: F,
-    mut notes: mpsc::Receiver<Notification>,
-    mode: Mode,
-) -> Response<McpBody>
+pub(crate) async fn respond<F>(reply: F, mut notes: mpsc::Receiver<Notification>, mode: Mode) -> Response<McpBody>
 where
     F: Future<Output = Option<Reply>> + Send + 'static,
 {
@@ -123,10 +119,7 @@ fn buffered(notes: Vec<Notification>, done: Option<Reply>) -> Response<McpBody> 
 pub(crate) fn sse(body: McpBody) -> Response<McpBody> {
     let mut response = Response::new(body);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/event-stream"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response

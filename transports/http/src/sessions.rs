@@ -28,10 +28,7 @@ struct Entry {
 
 impl Registry {
     pub(crate) fn new(idle: Duration) -> Self {
-        Registry {
-            live: Mutex::new(HashMap::new()),
-            idle,
-        }
+        Registry { live: Mutex::new(HashMap::new()), idle }
     }
 
     /// Starts a session for an `initialize` request.
@@ -45,13 +42,7 @@ impl Registry {
         let mut live = self.lock();
         let idle = self.idle;
         live.retain(|_, e| e.used.elapsed() < idle);
-        live.insert(
-            id.clone(),
-            Entry {
-                conn: conn.clone(),
-                used: Instant::now(),
-            },
-        );
+        live.insert(id.clone(), Entry { conn: conn.clone(), used: Instant::now() });
         Ok((id, conn))
     }
 
@@ -75,19 +66,11 @@ impl Registry {
         };
         let session = match store.open(id, principal).await {
             Ok(session) => session,
-            Err(SessionError::NotFound(_) | SessionError::Forbidden(_)) => {
-                return Err(Lookup::Unknown)
-            }
+            Err(SessionError::NotFound(_) | SessionError::Forbidden(_)) => return Err(Lookup::Unknown),
             Err(e) => return Err(Lookup::Store(e)),
         };
         let conn = Connection::resumed(session, principal.cloned(), version);
-        self.lock().insert(
-            id.clone(),
-            Entry {
-                conn: conn.clone(),
-                used: Instant::now(),
-            },
-        );
+        self.lock().insert(id.clone(), Entry { conn: conn.clone(), used: Instant::now() });
         Ok(conn)
     }
 

@@ -21,7 +21,10 @@ pub(crate) mod names {
 /// `MCP-Protocol-Version` header names a stateless-era version. For such a
 /// message, checks the header against the body (-32020) and the `_meta`
 /// fields (-32602, -32022), in that order; errors carry the request's id.
-pub(crate) fn era_of(headers: &HeaderMap, message: &Message) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
+pub(crate) fn era_of(
+    headers: &HeaderMap,
+    message: &Message,
+) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
     let (id, params) = match message {
         Message::Request(r) => (Some(r.id.clone()), r.params.as_ref()),
         Message::Notification(n) => (None, n.params.as_ref()),
@@ -32,7 +35,8 @@ pub(crate) fn era_of(headers: &HeaderMap, message: &Message) -> Result<Option<Pr
         .and_then(|m| m.get(meta::PROTOCOL_VERSION))
         .map(|v| v.as_str().unwrap_or_default().to_owned());
     let header_version = headers.get(names::PROTOCOL_VERSION).and_then(|v| v.to_str().ok());
-    let header_is_stateless = header_version.and_then(ProtocolVersion::parse).is_some_and(|v| v.era() == Era::Stateless);
+    let header_is_stateless =
+        header_version.and_then(ProtocolVersion::parse).is_some_and(|v| v.era() == Era::Stateless);
     if body_version.is_none() && !header_is_stateless {
         return Ok(None);
     }
@@ -42,7 +46,11 @@ pub(crate) fn era_of(headers: &HeaderMap, message: &Message) -> Result<Option<Pr
     };
     match header_version {
         Some(h) if h == body_version => {}
-        Some(h) => return fail(mismatch(&format!("MCP-Protocol-Version header {h:?} does not match the body's {body_version:?}"))),
+        Some(h) => {
+            return fail(mismatch(&format!(
+                "MCP-Protocol-Version header {h:?} does not match the body's {body_version:?}"
+            )))
+        }
         None => return fail(mismatch("the MCP-Protocol-Version header is required")),
     }
     match stateless_version(params) {
@@ -59,10 +67,7 @@ pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<()
     match header(names::METHOD) {
         Some(Some(m)) if m == request.method => {}
         Some(Some(m)) => {
-            return Err(mismatch(&format!(
-                "Mcp-Method header {m:?} does not match the body's {:?}",
-                request.method
-            )))
+            return Err(mismatch(&format!("Mcp-Method header {m:?} does not match the body's {:?}", request.method)))
         }
         _ => return Err(mismatch("the Mcp-Method header is required")),
     }
@@ -73,14 +78,10 @@ pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<()
     };
     match (header(names::NAME), body_name) {
         (Some(Some(h)), Some(b)) if h == b => Ok(()),
-        (Some(Some(h)), b) => Err(mismatch(&format!(
-            "Mcp-Name header {h:?} does not match the body's {:?}",
-            b.unwrap_or_default()
-        ))),
-        _ => Err(mismatch(&format!(
-            "the Mcp-Name header is required for {}",
-            request.method
-        ))),
+        (Some(Some(h)), b) => {
+            Err(mismatch(&format!("Mcp-Name header {h:?} does not match the body's {:?}", b.unwrap_or_default())))
+        }
+        _ => Err(mismatch(&format!("the Mcp-Name header is required for {}", request.method))),
     }
 }
 
@@ -89,24 +90,16 @@ fn param<'a>(request: &'a Request, key: &str) -> Option<&'a str> {
 }
 
 fn mismatch(message: &str) -> ErrorObject {
-    ErrorObject::new(
-        ErrorCode::HEADER_MISMATCH,
-        format!("Header mismatch: {message}"),
-    )
+    ErrorObject::new(ErrorCode::HEADER_MISMATCH, format!("Header mismatch: {message}"))
 }
 
 /// A header value as text, decoding the `=?base64?…?=` form used for values
 /// that are not plain ASCII.
 fn decode(raw: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(raw).ok()?;
-    match text
-        .strip_prefix("=?base64?")
-        .and_then(|t| t.strip_suffix("?="))
-    {
+    match text.strip_prefix("=?base64?").and_then(|t| t.strip_suffix("?=")) {
         Some(encoded) => {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(encoded)
-                .ok()?;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
             String::from_utf8(bytes).ok()
         }
         None => Some(text.to_owned()),
@@ -133,42 +126,19 @@ mod tests {
     #[test]
     fn headers_must_match_the_body() {
         let call = request("tools/call", json!({"name": "héllo"}));
-        let encoded = format!(
-            "=?base64?{}?=",
-            base64::engine::general_purpose::STANDARD.encode("héllo")
-        );
-        let good = headers(&[
-            (names::PROTOCOL_VERSION, "2026-07-28"),
-            (names::METHOD, "tools/call"),
-            (names::NAME, &encoded),
-        ]);
+        let encoded = format!("=?base64?{}?=", base64::engine::general_purpose::STANDARD.encode("héllo"));
+        let good =
+            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call"), (names::NAME, &encoded)]);
         assert!(check_headers(&good, &call).is_ok());
         for bad in [
-            headers(&[
-                (names::PROTOCOL_VERSION, "2026-07-28"),
-                (names::METHOD, "tools/list"),
-                (names::NAME, &encoded),
-            ]),
-            headers(&[
-                (names::PROTOCOL_VERSION, "2026-07-28"),
-                (names::METHOD, "tools/call"),
-                (names::NAME, "other"),
-            ]),
-            headers(&[
-                (names::PROTOCOL_VERSION, "2026-07-28"),
-                (names::METHOD, "tools/call"),
-            ]),
+            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/list"), (names::NAME, &encoded)]),
+            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call"), (names::NAME, "other")]),
+            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call")]),
         ] {
-            assert_eq!(
-                check_headers(&bad, &call).unwrap_err().code,
-                ErrorCode::HEADER_MISMATCH
-            );
+            assert_eq!(check_headers(&bad, &call).unwrap_err().code, ErrorCode::HEADER_MISMATCH);
         }
         let list = request("tools/list", json!({}));
-        let no_name = headers(&[
-            (names::PROTOCOL_VERSION, "2026-07-28"),
-            (names::METHOD, "tools/list"),
-        ]);
+        let no_name = headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/list")]);
         assert!(check_headers(&no_name, &list).is_ok());
     }
 }
@@ -199,7 +169,13 @@ mod era_tests {
         let (_, e) = era_of(&HeaderMap::new(), &message(caps)).unwrap_err();
         assert_eq!(e.code, ErrorCode::HEADER_MISMATCH);
         let future = json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2031-01-01", "io.modelcontextprotocol/clientCapabilities": {}}});
-        assert_eq!(era_of(&header("2026-07-28"), &message(future.clone())).unwrap_err().1.code, ErrorCode::HEADER_MISMATCH);
-        assert_eq!(era_of(&header("2031-01-01"), &message(future)).unwrap_err().1.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
+        assert_eq!(
+            era_of(&header("2026-07-28"), &message(future.clone())).unwrap_err().1.code,
+            ErrorCode::HEADER_MISMATCH
+        );
+        assert_eq!(
+            era_of(&header("2031-01-01"), &message(future)).unwrap_err().1.code,
+            ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
+        );
     }
 }

@@ -21,10 +21,7 @@ impl Tool for Chatty {
 }
 
 fn mcp(streaming: bool) -> McpHttp {
-    let server = Server::builder("http-test", "1")
-        .tool(Chatty)
-        .sessions(Arc::new(MemorySessions::default()))
-        .build();
+    let server = Server::builder("http-test", "1").tool(Chatty).sessions(Arc::new(MemorySessions::default())).build();
     let config = HttpConfig::default()
         .max_body_bytes(4096)
         .bearer_token("correct-horse-battery")
@@ -50,11 +47,7 @@ async fn send(mcp: &McpHttp, request: Request<Bytes>) -> (StatusCode, HeaderMap,
     let response = mcp.handle(request, None).await;
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.unwrap().to_bytes();
-    (
-        parts.status,
-        parts.headers,
-        String::from_utf8(bytes.to_vec()).unwrap(),
-    )
+    (parts.status, parts.headers, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
 async fn session(mcp: &McpHttp) -> String {
@@ -65,9 +58,7 @@ async fn session(mcp: &McpHttp) -> String {
 
 fn code(body: &str) -> i64 {
     let value: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
-    value["error"]["code"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no error code in {body}"))
+    value["error"]["code"].as_i64().unwrap_or_else(|| panic!("no error code in {body}"))
 }
 
 #[tokio::test]
@@ -82,25 +73,15 @@ async fn bad_requests_get_exact_statuses_and_codes() {
     assert_eq!(send(&mcp, delete.body(Bytes::new()).unwrap()).await.0, 200);
 
     let list = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#;
-    let stateless_list =
-        format!(r#"{{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{{{META}}}}}"#);
-    let big = format!(
-        r#"{{"jsonrpc":"2.0","id":4,"method":"ping","params":{{"pad":"{}"}}}}"#,
-        "x".repeat(5000)
-    );
-    let with_sid = |b: http::request::Builder| {
-        b.header(SESSION_HEADER, &sid)
-            .header("mcp-protocol-version", "2025-11-25")
-    };
+    let stateless_list = format!(r#"{{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{{{META}}}}}"#);
+    let big = format!(r#"{{"jsonrpc":"2.0","id":4,"method":"ping","params":{{"pad":"{}"}}}}"#, "x".repeat(5000));
+    let with_sid =
+        |b: http::request::Builder| b.header(SESSION_HEADER, &sid).header("mcp-protocol-version", "2025-11-25");
     type Case = (&'static str, Request<Bytes>, u16, Option<i64>);
     let cases: Vec<Case> = vec![
         (
             "wrong method",
-            Request::put("/mcp")
-                .header("host", "localhost")
-                .header("authorization", TOKEN)
-                .body(Bytes::new())
-                .unwrap(),
+            Request::put("/mcp").header("host", "localhost").header("authorization", TOKEN).body(Bytes::new()).unwrap(),
             405,
             Some(-32600),
         ),
@@ -118,8 +99,7 @@ async fn bad_requests_get_exact_statuses_and_codes() {
             "json-only accept",
             {
                 let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
-                r.headers_mut()
-                    .insert("accept", "application/json".parse().unwrap());
+                r.headers_mut().insert("accept", "application/json".parse().unwrap());
                 r
             },
             406,
@@ -129,69 +109,37 @@ async fn bad_requests_get_exact_statuses_and_codes() {
             "wrong content type",
             {
                 let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
-                r.headers_mut()
-                    .insert("content-type", "text/plain".parse().unwrap());
+                r.headers_mut().insert("content-type", "text/plain".parse().unwrap());
                 r
             },
             415,
             Some(-32600),
         ),
-        (
-            "empty body",
-            with_sid(post("")).body(Bytes::new()).unwrap(),
-            400,
-            Some(-32700),
-        ),
-        (
-            "malformed json",
-            with_sid(post("{")).body(Bytes::from("{")).unwrap(),
-            400,
-            Some(-32700),
-        ),
+        ("empty body", with_sid(post("")).body(Bytes::new()).unwrap(), 400, Some(-32700)),
+        ("malformed json", with_sid(post("{")).body(Bytes::from("{")).unwrap(), 400, Some(-32700)),
         (
             "batch outside 2025-03-26",
-            with_sid(post(list))
-                .body(Bytes::from(format!("[{list}]")))
-                .unwrap(),
+            with_sid(post(list)).body(Bytes::from(format!("[{list}]"))).unwrap(),
             200,
             Some(-32600),
         ),
-        (
-            "oversized body",
-            with_sid(post(&big)).body(Bytes::from(big.clone())).unwrap(),
-            413,
-            Some(-32600),
-        ),
-        (
-            "missing session",
-            post(list).body(Bytes::from(list)).unwrap(),
-            400,
-            Some(-32600),
-        ),
+        ("oversized body", with_sid(post(&big)).body(Bytes::from(big.clone())).unwrap(), 413, Some(-32600)),
+        ("missing session", post(list).body(Bytes::from(list)).unwrap(), 400, Some(-32600)),
         (
             "unknown session",
-            post(list)
-                .header(SESSION_HEADER, "nope")
-                .body(Bytes::from(list))
-                .unwrap(),
+            post(list).header(SESSION_HEADER, "nope").body(Bytes::from(list)).unwrap(),
             404,
             Some(-32600),
         ),
         (
             "ended session",
-            post(list)
-                .header(SESSION_HEADER, &ended)
-                .body(Bytes::from(list))
-                .unwrap(),
+            post(list).header(SESSION_HEADER, &ended).body(Bytes::from(list)).unwrap(),
             404,
             Some(-32600),
         ),
         (
             "foreign origin",
-            with_sid(post(list))
-                .header("origin", "https://evil.example")
-                .body(Bytes::from(list))
-                .unwrap(),
+            with_sid(post(list)).header("origin", "https://evil.example").body(Bytes::from(list)).unwrap(),
             403,
             Some(-32600),
         ),
@@ -199,8 +147,7 @@ async fn bad_requests_get_exact_statuses_and_codes() {
             "foreign host",
             {
                 let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
-                r.headers_mut()
-                    .insert("host", "evil.example".parse().unwrap());
+                r.headers_mut().insert("host", "evil.example".parse().unwrap());
                 r
             },
             403,
@@ -210,8 +157,7 @@ async fn bad_requests_get_exact_statuses_and_codes() {
             "bad token",
             {
                 let mut r = with_sid(post(list)).body(Bytes::from(list)).unwrap();
-                r.headers_mut()
-                    .insert("authorization", "Bearer wrong".parse().unwrap());
+                r.headers_mut().insert("authorization", "Bearer wrong".parse().unwrap());
                 r
             },
             401,
@@ -239,9 +185,7 @@ async fn bad_requests_get_exact_statuses_and_codes() {
         ),
         (
             "2026 missing headers",
-            post(&stateless_list)
-                .body(Bytes::from(stateless_list.clone()))
-                .unwrap(),
+            post(&stateless_list).body(Bytes::from(stateless_list.clone())).unwrap(),
             400,
             Some(-32020),
         ),
@@ -329,14 +273,8 @@ async fn notifications_before_the_result_make_an_sse_body() {
         let mcp = mcp(streaming);
         let sid = session(&mcp).await;
         let call = r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"chatty","_meta":{"progressToken":"t"}}}"#;
-        let (status, headers, body) = send(
-            &mcp,
-            post(call)
-                .header(SESSION_HEADER, &sid)
-                .body(Bytes::from(call))
-                .unwrap(),
-        )
-        .await;
+        let (status, headers, body) =
+            send(&mcp, post(call).header(SESSION_HEADER, &sid).body(Bytes::from(call)).unwrap()).await;
         assert_eq!(status, 200);
         assert_eq!(headers["content-type"], "text/event-stream");
         let events: Vec<Value> = body
@@ -353,9 +291,7 @@ async fn notifications_before_the_result_make_an_sse_body() {
 #[tokio::test]
 async fn stateless_requests_need_no_session() {
     let mcp = mcp(true);
-    let call = format!(
-        r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"chatty",{META}}}}}"#
-    );
+    let call = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"chatty",{META}}}}}"#);
     let request = post(&call)
         .header("mcp-protocol-version", "2026-07-28")
         .header("mcp-method", "tools/call")
@@ -380,20 +316,13 @@ async fn get_streams_only_where_the_deployment_streams() {
             .header("accept", "text/event-stream")
             .header(SESSION_HEADER, sid)
     };
-    let response = streaming
-        .handle(get(&sid).body(Bytes::new()).unwrap(), None)
-        .await;
+    let response = streaming.handle(get(&sid).body(Bytes::new()).unwrap(), None).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     streaming.close_streams();
     let buffered = mcp(false);
     let sid = session(&buffered).await;
-    assert_eq!(
-        send(&buffered, get(&sid).body(Bytes::new()).unwrap())
-            .await
-            .0,
-        405
-    );
+    assert_eq!(send(&buffered, get(&sid).body(Bytes::new()).unwrap()).await.0, 405);
 }
 
 #[test]

@@ -34,11 +34,7 @@ use std::io;
 use tokio::net::TcpListener;
 
 /// Serves `mcp` on `listener` until `shutdown` resolves, then drains.
-pub async fn serve(
-    listener: TcpListener,
-    mcp: McpHttp,
-    shutdown: impl Future<Output = ()>,
-) -> io::Result<()> {
+pub async fn serve(listener: TcpListener, mcp: McpHttp, shutdown: impl Future<Output = ()>) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     tokio::pin!(shutdown);
@@ -77,10 +73,7 @@ pub async fn serve(
 /// Reads the body within the configured limit, then hands over.
 async fn handle(mcp: &McpHttp, request: Request<Incoming>) -> Response<McpBody> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, mcp.config().body_limit())
-        .collect()
-        .await
-    {
+    let body = match Limited::new(body, mcp.config().body_limit()).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
         Err(e) => {
@@ -92,14 +85,10 @@ async fn handle(mcp: &McpHttp, request: Request<Incoming>) -> Response<McpBody> 
 }
 
 fn too_large() -> Response<McpBody> {
-    let body =
-        r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Payload Too Large"}}"#;
+    let body = r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Payload Too Large"}}"#;
     let mut response = Response::new(full(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
     response
 }
 

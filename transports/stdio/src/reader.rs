@@ -18,10 +18,7 @@ pub(crate) struct LineReader<R> {
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
     pub(crate) fn new(input: R, max: usize) -> Self {
-        LineReader {
-            inner: BufReader::new(input),
-            max,
-        }
+        LineReader { inner: BufReader::new(input), max }
     }
 
     /// The next non-blank line, or `None` at end of input.

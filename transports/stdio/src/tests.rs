@@ -12,11 +12,7 @@ impl Tool for Nap {
     fn info(&self) -> ToolInfo {
         ToolInfo::new("nap", json!({"type": "object"}))
     }
-    async fn call(
-        &self,
-        _args: Arguments,
-        _ctx: &ToolContext,
-    ) -> Result<CallToolResult, ToolError> {
+    async fn call(&self, _args: Arguments, _ctx: &ToolContext) -> Result<CallToolResult, ToolError> {
         tokio::time::sleep(Duration::from_millis(200)).await;
         Ok(CallToolResult::text("rested"))
     }
@@ -31,18 +27,11 @@ const INIT: &str = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"p
 async fn run(input: &str) -> Vec<Value> {
     let mut out = Vec::new();
     serve(input.as_bytes(), &mut out, server()).await.unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 fn by_id(replies: &[Value], id: i64) -> &Value {
-    replies
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no reply to {id} in {replies:?}"))
+    replies.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no reply to {id} in {replies:?}"))
 }
 
 #[tokio::test]
@@ -62,25 +51,15 @@ async fn bad_input_gets_precise_errors_and_the_server_keeps_reading() {
     .join("\n");
     let replies = run(&input).await;
     assert_eq!(by_id(&replies, 1)["error"]["code"], -32600);
-    assert_eq!(
-        by_id(&replies, 0)["result"]["protocolVersion"],
-        "2025-11-25"
-    );
-    let parse_error = replies
-        .iter()
-        .find(|r| r["error"]["code"] == -32700)
-        .expect("a parse error");
+    assert_eq!(by_id(&replies, 0)["result"]["protocolVersion"], "2025-11-25");
+    let parse_error = replies.iter().find(|r| r["error"]["code"] == -32700).expect("a parse error");
     assert_eq!(parse_error["id"], Value::Null);
     assert_eq!(by_id(&replies, 2)["error"]["code"], -32600);
     assert_eq!(by_id(&replies, 3)["error"]["code"], -32600);
     assert_eq!(by_id(&replies, 4)["error"]["code"], -32601);
     assert_eq!(by_id(&replies, 5)["error"]["code"], -32602);
     assert_eq!(by_id(&replies, 6)["result"], json!({}));
-    assert_eq!(
-        replies.len(),
-        8,
-        "blank lines are skipped, everything else answered once"
-    );
+    assert_eq!(replies.len(), 8, "blank lines are skipped, everything else answered once");
 }
 
 #[tokio::test]
@@ -89,10 +68,7 @@ async fn a_line_over_the_limit_is_skipped_with_a_parse_error() {
     let input = format!("{huge}\n{INIT}\n");
     let replies = run(&input).await;
     assert_eq!(replies[0]["error"]["code"], -32700);
-    assert_eq!(
-        by_id(&replies, 0)["result"]["serverInfo"]["name"],
-        "stdio-test"
-    );
+    assert_eq!(by_id(&replies, 0)["result"]["serverInfo"]["name"], "stdio-test");
 }
 
 #[tokio::test]
@@ -104,11 +80,7 @@ async fn a_slow_call_does_not_block_the_next_request_and_eof_waits_for_it() {
     );
     let replies = run(&input).await;
     let order: Vec<i64> = replies.iter().map(|r| r["id"].as_i64().unwrap()).collect();
-    assert_eq!(
-        order,
-        [0, 2, 1],
-        "ping overtakes the nap; the nap still answers after EOF"
-    );
+    assert_eq!(order, [0, 2, 1], "ping overtakes the nap; the nap still answers after EOF");
     assert_eq!(by_id(&replies, 1)["result"]["content"][0]["text"], "rested");
 }
 
@@ -121,10 +93,7 @@ async fn cancelled_calls_get_no_response() {
     let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nap"}}"#;
     let cancel = r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}"#;
     let ping = r#"{"jsonrpc":"2.0","id":2,"method":"ping"}"#;
-    client_write
-        .write_all(format!("{INIT}\n{call}\n{cancel}\n{ping}\n").as_bytes())
-        .await
-        .unwrap();
+    client_write.write_all(format!("{INIT}\n{call}\n{cancel}\n{ping}\n").as_bytes()).await.unwrap();
     client_write.shutdown().await.unwrap();
     drop(client_write);
     serving.await.unwrap().unwrap();

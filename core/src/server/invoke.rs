@@ -1,0 +1,75 @@
+//! Running a user's resource, prompt or completion handler: its context,
+//! its deadline, its cancellation, and what a panic turns into.
+
+use super::connection::{Connection, InFlight};
+use super::era::RequestScope;
+use super::Server;
+use crate::context::{Notify, ToolContext};
+use crate::jsonrpc::{ErrorObject, RequestId};
+use crate::tool::actor::panic_message;
+use futures_util::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a request brings besides its params.
+pub(super) struct Call<'a> {
+    pub(super) conn: &'a Connection,
+    pub(super) id: RequestId,
+    pub(super) scope: RequestScope,
+    pub(super) in_flight: InFlight,
+    pub(super) notify: Arc<dyn Notify>,
+}
+
+impl Call<'_> {
+    /// The context a handler sees, built as for a tool call.
+    pub(super) fn context(&self, timeout: Duration) -> ToolContext {
+        ToolContext::builder(self.id.clone(), self.scope.version, Instant::now() + timeout)
+            .session(self.conn.session_handle())
+            .principal(self.conn.principal().cloned())
+            .progress_token(self.scope.progress_token.clone())
+            .log_level(self.scope.log_level)
+            .notify(self.notify.clone())
+            .cancellation(self.in_flight.token.clone())
+            .build()
+    }
+}
+
+impl Server {
+    /// Runs a handler of the `kind` named `name` within the call timeout.
+    /// `Ok(None)`: the client cancelled it. A panic or a timeout is -32603.
+    pub(super) async fn bounded<T>(
+        &self,
+        kind: &str,
+        name: &str,
+        in_flight: &InFlight,
+        work: impl Future<Output = T>,
+    ) -> Result<Option<T>, ErrorObject> {
+        let timeout = self.inner.call_timeout;
+        let run = AssertUnwindSafe(work).catch_unwind();
+        tokio::select! {
+            biased;
+            _ = in_flight.token.cancelled() => Ok(None),
+            outcome = tokio::time::timeout(timeout, run) => match outcome {
+                Ok(Ok(value)) => Ok(Some(value)),
+                Ok(Err(panic)) => Err(ErrorObject::internal(format!(
+                    "{kind} `{name}` failed unexpectedly: {}",
+                    panic_message(&panic)
+                ))),
+                Err(_) => {
+                    in_flight.token.cancel();
+                    Err(ErrorObject::internal(format!(
+                        "{kind} `{name}` did not finish within {}ms",
+                        timeout.as_millis()
+                    )))
+                }
+            },
+        }
+    }
+}
+
+/// Saves what the handler changed in the session.
+pub(super) async fn flush(ctx: &ToolContext) -> Result<(), ErrorObject> {
+    ctx.session().flush().await.map_err(|e| ErrorObject::internal(e.to_string()))
+}
