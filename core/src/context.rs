@@ -1,6 +1,8 @@
 //! [`ToolContext`]: what a tool call can see and do besides its arguments.
 
-use crate::jsonrpc::{Notification, RequestId};
+use crate::error::ToolError;
+use crate::interaction::{Asked, Channel, InputRequest};
+use crate::jsonrpc::{Notification, Request, RequestId};
 use crate::principal::Principal;
 use crate::protocol::{
     logging::{self, LoggingLevel, LoggingMessageParams},
@@ -21,6 +23,14 @@ pub trait Notify: Send + Sync {
     /// Sends one notification; errors (a closed stream) are the transport's
     /// to log, the tool carries on.
     async fn notify(&self, notification: Notification);
+
+    /// Sends a server → client request (sampling, elicitation, roots) on
+    /// the same stream; `false` when this stream cannot carry one (the
+    /// default, e.g. a buffered Lambda response).
+    async fn request(&self, request: Request) -> bool {
+        let _ = request;
+        false
+    }
 }
 
 /// A sink that drops everything, for calls nobody listens to.
@@ -48,6 +58,7 @@ struct Inner {
     notify: Arc<dyn Notify>,
     cancellation: CancellationToken,
     deadline: Instant,
+    channel: Channel,
 }
 
 /// Builds a [`ToolContext`]; the router does this for every call, tests and
@@ -70,6 +81,7 @@ impl ToolContext {
                 notify: Arc::new(Discard),
                 cancellation: CancellationToken::new(),
                 deadline,
+                channel: Channel::None,
             },
         }
     }
@@ -131,6 +143,29 @@ impl ToolContext {
         self.send(logging::methods::MESSAGE, &params).await;
     }
 
+    /// Asks the client for input (see [`InputRequest`]) and returns its
+    /// answer: an `ElicitResult`, a `CreateMessageResult` or a
+    /// `ListRootsResult`, as JSON.
+    ///
+    /// In the stateless era the first run of the call ends here with an
+    /// input-required result; propagate the error with `?` and the call
+    /// runs again once the client has answered. Do nothing irreversible
+    /// before the last input.
+    pub async fn request_input(&self, request: InputRequest) -> Result<Value, ToolError> {
+        let mut answers = self.request_inputs(vec![request]).await?;
+        Ok(answers.pop().unwrap_or(Value::Null))
+    }
+
+    /// Asks several things at once (one round trip in the stateless era).
+    pub async fn request_inputs(&self, requests: Vec<InputRequest>) -> Result<Vec<Value>, ToolError> {
+        match self.inner.channel.ask(requests, self.inner.notify.as_ref()).await {
+            Ok(answers) => Ok(answers),
+            Err(Asked::Missing(capability)) => Err(ToolError::MissingCapability { capability: capability.to_owned() }),
+            Err(Asked::Required(requests)) => Err(ToolError::InputRequired(requests)),
+            Err(Asked::Failed(message)) => Err(ToolError::failed(message)),
+        }
+    }
+
     async fn send(&self, method: &str, params: &impl serde::Serialize) {
         let Ok(Value::Object(params)) = serde_json::to_value(params) else {
             return;
@@ -173,6 +208,11 @@ impl ToolContextBuilder {
     /// The token that cancels the call.
     pub fn cancellation(mut self, token: CancellationToken) -> Self {
         self.inner.cancellation = token;
+        self
+    }
+
+    pub(crate) fn channel(mut self, channel: Channel) -> Self {
+        self.inner.channel = channel;
         self
     }
 

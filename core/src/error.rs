@@ -39,6 +39,18 @@ pub enum ToolError {
         /// The panic payload, when it was text.
         message: String,
     },
+    /// The client does not support what the call asked of it (e.g. no
+    /// `elicitation` capability). In the stateless era this is error -32021.
+    #[error("the client does not support `{capability}`, which this call needs")]
+    MissingCapability {
+        /// The missing client capability.
+        capability: String,
+    },
+    /// Stateless era: the call needs these inputs from the client (key →
+    /// embedded request). Returned by [`crate::ToolContext::request_input`];
+    /// let it propagate and the router answers `input_required`.
+    #[error("the call needs input from the client")]
+    InputRequired(serde_json::Map<String, serde_json::Value>),
     /// The tool itself failed.
     #[error("{0}")]
     Failed(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -34,6 +34,7 @@
 
 pub mod context;
 mod error;
+mod interaction;
 pub mod jsonrpc;
 mod principal;
 mod prompt;
@@ -45,6 +46,7 @@ mod tool;
 
 pub use context::{Notify, ToolContext};
 pub use error::ToolError;
+pub use interaction::InputRequest;
 pub use principal::Principal;
 pub use prompt::{FnPrompt, Prompt, PromptError};
 pub use protocol::resources::ResourceTemplateInfo;

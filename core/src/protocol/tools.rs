@@ -66,6 +66,12 @@ pub struct CallToolParams {
     /// Its arguments.
     #[serde(default)]
     pub arguments: Option<Map<String, Value>>,
+    /// 2026-07-28 retry: the client's answers to the input requests.
+    #[serde(default, rename = "inputResponses", skip_serializing_if = "Option::is_none")]
+    pub input_responses: Option<Map<String, Value>>,
+    /// 2026-07-28 retry: the state the input-required result carried.
+    #[serde(default, rename = "requestState", skip_serializing_if = "Option::is_none")]
+    pub request_state: Option<String>,
 }
 
 /// `tools/call` result. Tool failures are results with `isError`, not

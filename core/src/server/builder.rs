@@ -1,4 +1,5 @@
 use super::catalog::Catalog;
+use super::request_state::StateKey;
 use super::{Inner, Server};
 use crate::prompt::Prompt;
 use crate::protocol::{Implementation, ListChanged, ServerCapabilities};
@@ -33,6 +34,7 @@ pub struct ServerBuilder {
     call_timeout: Duration,
     page_size: usize,
     list_ttl: Duration,
+    state_key: Option<StateKey>,
     actors: Option<ActorHost>,
     catalog: Catalog,
 }
@@ -54,6 +56,7 @@ impl ServerBuilder {
             call_timeout: Duration::from_secs(30),
             page_size: 100,
             list_ttl: Duration::from_secs(300),
+            state_key: None,
             actors: None,
             catalog: Catalog::default(),
         }
@@ -172,6 +175,15 @@ impl ServerBuilder {
         self
     }
 
+    /// The secret that signs `requestState` for input-required rounds
+    /// (2026-07-28). Give every process of a deployment the same secret so
+    /// any of them can resume a call; without one, a random key per process
+    /// is used and a retry must reach the same process.
+    pub fn state_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.state_key = Some(StateKey::from_secret(secret.as_ref()));
+        self
+    }
+
     /// The finished server.
     pub fn build(self) -> Server {
         let mut capabilities = ServerCapabilities {
@@ -190,6 +202,7 @@ impl ServerBuilder {
                 call_timeout: self.call_timeout,
                 page_size: self.page_size,
                 list_ttl: self.list_ttl,
+                state_key: self.state_key.unwrap_or_else(StateKey::random),
                 capabilities,
                 catalog: self.catalog,
                 _actors: self.actors,

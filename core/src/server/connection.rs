@@ -1,10 +1,13 @@
-use crate::jsonrpc::RequestId;
+use crate::interaction::{server_request_id, Answer};
+use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::principal::Principal;
 use crate::protocol::{LoggingLevel, ProtocolVersion};
 use crate::session::{Session, SessionHandle, SessionId};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 /// One client's connection: a stdio process, or one HTTP session. Holds the
@@ -21,11 +24,14 @@ struct Inner {
     principal: Option<Principal>,
     in_flight: Mutex<HashMap<RequestId, (u64, CancellationToken)>>,
     next_call: AtomicU64,
+    awaiting: Mutex<HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>>,
+    next_server_request: AtomicU64,
 }
 
 #[derive(Default)]
 struct State {
     version: Option<ProtocolVersion>,
+    client_capabilities: Arc<Map<String, Value>>,
     initialized: bool,
     log_level: Option<LoggingLevel>,
 }
@@ -78,6 +84,39 @@ impl Connection {
 
     pub(crate) fn mark_initialized(&self) {
         self.state(|s| s.initialized = true);
+    }
+
+    pub(crate) fn set_client_capabilities(&self, capabilities: Map<String, Value>) {
+        self.state(|s| s.client_capabilities = Arc::new(capabilities));
+    }
+
+    pub(crate) fn client_capabilities(&self) -> Arc<Map<String, Value>> {
+        self.state(|s| s.client_capabilities.clone())
+    }
+
+    /// A fresh id for a server → client request, and where its answer arrives.
+    pub(crate) fn expect_response(&self) -> (RequestId, Answer) {
+        let id = server_request_id(self.inner.next_server_request.fetch_add(1, Ordering::Relaxed) + 1);
+        let (tx, rx) = oneshot::channel();
+        self.awaiting().insert(id.clone(), tx);
+        (id, rx)
+    }
+
+    pub(crate) fn forget_response(&self, id: &RequestId) {
+        self.awaiting().remove(id);
+    }
+
+    /// Delivers the client's answer to a server → client request; `false`
+    /// when no request with that id is waiting.
+    pub(crate) fn resolve(&self, id: &RequestId, answer: Result<Value, ErrorObject>) -> bool {
+        match self.awaiting().remove(id) {
+            Some(tx) => tx.send(answer).is_ok(),
+            None => false,
+        }
+    }
+
+    fn awaiting(&self) -> std::sync::MutexGuard<'_, HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>> {
+        self.inner.awaiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn log_level(&self) -> Option<LoggingLevel> {

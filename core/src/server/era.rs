@@ -4,6 +4,7 @@ use crate::jsonrpc::{ErrorCode, ErrorObject};
 use crate::protocol::discovery::meta;
 use crate::protocol::{Era, LoggingLevel, ProgressToken, ProtocolVersion};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 /// What the router knows about a request once its era is settled.
 #[derive(Debug, Clone)]
@@ -11,6 +12,8 @@ pub(crate) struct RequestScope {
     pub(crate) version: ProtocolVersion,
     pub(crate) log_level: Option<LoggingLevel>,
     pub(crate) progress_token: Option<ProgressToken>,
+    /// Stateless era: the client capabilities declared in `_meta`.
+    pub(crate) capabilities: Option<Arc<Map<String, Value>>>,
 }
 
 /// The stateless-era fields of `params._meta`, if the request has them.
@@ -28,28 +31,25 @@ pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Opt
     let version = ProtocolVersion::parse(requested)
         .filter(|v| v.era() == Era::Stateless)
         .ok_or_else(|| unsupported_version(requested))?;
-    match meta_obj.get(meta::CLIENT_CAPABILITIES) {
-        Some(Value::Object(_)) => {}
+    let capabilities = match meta_obj.get(meta::CLIENT_CAPABILITIES) {
+        Some(Value::Object(caps)) => Arc::new(caps.clone()),
         Some(_) => {
-            return Err(ErrorObject::invalid_params(format!(
-                "_meta[\"{}\"] must be an object",
-                meta::CLIENT_CAPABILITIES
-            )))
+            let why = format!("_meta[\"{}\"] must be an object", meta::CLIENT_CAPABILITIES);
+            return Err(ErrorObject::invalid_params(why));
         }
         None => {
-            return Err(ErrorObject::invalid_params(format!(
-                "missing required _meta[\"{}\"]",
-                meta::CLIENT_CAPABILITIES
-            )))
+            let why = format!("missing required _meta[\"{}\"]", meta::CLIENT_CAPABILITIES);
+            return Err(ErrorObject::invalid_params(why));
         }
-    }
+    };
     let log_level = match meta_obj.get(meta::LOG_LEVEL) {
         None => None,
         Some(v) => Some(serde_json::from_value(v.clone()).map_err(|_| {
             ErrorObject::invalid_params(format!("_meta[\"{}\"] is not a logging level: {v}", meta::LOG_LEVEL))
         })?),
     };
-    Ok(Some(RequestScope { version, log_level, progress_token: progress_token(params) }))
+    let progress_token = progress_token(params);
+    Ok(Some(RequestScope { version, log_level, progress_token, capabilities: Some(capabilities) }))
 }
 
 /// The stateless-era version a request asks for, validated as the router
@@ -89,8 +89,8 @@ pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, 
         return;
     }
     let Value::Object(map) = result else { return };
-    map.insert("resultType".into(), Value::from("complete"));
-    if let Cache::Ttl { ttl_ms } = cache {
+    let complete = map.entry("resultType").or_insert_with(|| Value::from("complete")) == "complete";
+    if let (Cache::Ttl { ttl_ms }, true) = (cache, complete) {
         map.insert("ttlMs".into(), Value::from(ttl_ms));
         map.insert("cacheScope".into(), Value::from("public"));
     }

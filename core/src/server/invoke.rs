@@ -5,9 +5,11 @@ use super::connection::{Connection, InFlight};
 use super::era::RequestScope;
 use super::Server;
 use crate::context::{Notify, ToolContext};
+use crate::interaction::{Channel, Rounds};
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::tool::actor::panic_message;
 use futures_util::FutureExt;
+use serde_json::{Map, Value};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -23,9 +25,11 @@ pub(super) struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The context a handler sees, built as for a tool call.
-    pub(super) fn context(&self, timeout: Duration) -> ToolContext {
+    /// The context a handler sees. `answers`: the client's answers to
+    /// earlier input requests (stateless era).
+    pub(super) fn context(&self, timeout: Duration, answers: Map<String, Value>) -> ToolContext {
         ToolContext::builder(self.id.clone(), self.scope.version, Instant::now() + timeout)
+            .channel(self.channel(answers))
             .session(self.conn.session_handle())
             .principal(self.conn.principal().cloned())
             .progress_token(self.scope.progress_token.clone())
@@ -33,6 +37,13 @@ impl Call<'_> {
             .notify(self.notify.clone())
             .cancellation(self.in_flight.token.clone())
             .build()
+    }
+
+    fn channel(&self, answers: Map<String, Value>) -> Channel {
+        match &self.scope.capabilities {
+            Some(capabilities) => Channel::Rounds(Arc::new(Rounds::new((**capabilities).clone(), answers))),
+            None => Channel::Live { conn: self.conn.clone(), capabilities: self.conn.client_capabilities() },
+        }
     }
 }
 

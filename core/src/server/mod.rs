@@ -18,6 +18,7 @@ mod invoke;
 mod pagination;
 mod prompts;
 mod request;
+mod request_state;
 mod resources;
 mod router;
 mod tools;
@@ -51,6 +52,7 @@ struct Inner {
     call_timeout: Duration,
     page_size: usize,
     list_ttl: Duration,
+    state_key: request_state::StateKey,
     capabilities: ServerCapabilities,
     catalog: catalog::Catalog,
     // Keeps the actor thread alive as long as the server.

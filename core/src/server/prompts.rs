@@ -24,7 +24,7 @@ impl Server {
         if let Some(missing) = missing {
             return Err(PromptError::MissingArgument { prompt: name, argument: missing.name.clone() }.into());
         }
-        let ctx = call.context(self.inner.call_timeout);
+        let ctx = call.context(self.inner.call_timeout, serde_json::Map::new());
         let get = entry.prompt.get(arguments, &ctx);
         let Some(outcome) = self.bounded("prompt", &name, &call.in_flight, get).await? else {
             return Ok(None);

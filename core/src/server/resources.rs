@@ -16,7 +16,7 @@ impl Server {
         let Some(target) = self.inner.catalog.find(&uri) else {
             return Err(ResourceError::not_found(&uri).into_error_object(&uri, era));
         };
-        let ctx = call.context(self.inner.call_timeout);
+        let ctx = call.context(self.inner.call_timeout, serde_json::Map::new());
         let read = match &target {
             Target::Fixed(entry) => entry.resource.read(&ctx),
             Target::Template(entry, vars) => entry.handler.read(&uri, vars, &ctx),

@@ -95,8 +95,17 @@ impl Server {
                 server.notification(&conn, notification);
                 Err(None)
             }
-            Message::Response(_) | Message::Error(_) => {
-                tracing::debug!("ignoring a response: this server sends no requests");
+            Message::Response(response) => {
+                if !conn.resolve(&response.id, Ok(response.result)) {
+                    tracing::debug!(id = %response.id, "ignoring a response to no pending request");
+                }
+                Err(None)
+            }
+            Message::Error(error) => {
+                let resolved = error.id.as_ref().is_some_and(|id| conn.resolve(id, Err(error.error.clone())));
+                if !resolved {
+                    tracing::debug!(error = %error.error, "ignoring an error response to no pending request");
+                }
                 Err(None)
             }
         };
@@ -122,13 +131,19 @@ impl Server {
             Err(e) => Err(e),
             Ok(Some(scope)) => Ok(scope),
             Ok(None) if method == lifecycle::methods::INITIALIZE || method == lifecycle::methods::PING => {
-                Ok(RequestScope { version: ProtocolVersion::LATEST_HANDSHAKE, log_level: None, progress_token: None })
+                Ok(RequestScope {
+                    version: ProtocolVersion::LATEST_HANDSHAKE,
+                    log_level: None,
+                    progress_token: None,
+                    capabilities: None,
+                })
             }
             Ok(None) => match conn.protocol_version() {
                 Some(version) => Ok(RequestScope {
                     version,
                     log_level: conn.log_level(),
                     progress_token: era::progress_token(params.as_ref()),
+                    capabilities: None,
                 }),
                 None => Err(not_initialized(&method)),
             },
@@ -156,7 +171,8 @@ impl Server {
             }
             ClientRequest::ListTools(params) => (self.list_tools(params.cursor.as_deref(), version)?, self.cacheable()),
             ClientRequest::CallTool(params) => {
-                match self.call_tool(conn, id, params, scope, in_flight, notify).await? {
+                let call = Call { conn, id, scope, in_flight, notify };
+                match self.call_tool(params, call).await? {
                     Some(result) => (result, Cache::No),
                     None => return Ok(None),
                 }
@@ -179,6 +195,7 @@ impl Server {
         }
         let version = ProtocolVersion::negotiate(&params.protocol_version);
         conn.negotiated(version);
+        conn.set_client_capabilities(params.capabilities.clone());
         tracing::debug!(client = %params.client_info.name, requested = %params.protocol_version, %version, "initialize");
         let result = InitializeResult {
             protocol_version: version,

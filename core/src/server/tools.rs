@@ -1,19 +1,17 @@
 //! `tools/list` and `tools/call`.
 
-use super::connection::{Connection, InFlight};
-use super::era::RequestScope;
+use super::invoke::Call;
 use super::pagination;
+use super::request_state::Binding;
 use super::Server;
-use crate::context::{Notify, ToolContext};
+use crate::context::ToolContext;
 use crate::error::ToolError;
-use crate::jsonrpc::{ErrorCode, ErrorObject, RequestId};
-use crate::protocol::{CallToolParams, CallToolResult, ProtocolVersion, ToolInfo};
+use crate::jsonrpc::{ErrorCode, ErrorObject};
+use crate::protocol::{CallToolParams, CallToolResult, Era, ProtocolVersion, ToolInfo};
 use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
 use futures_util::FutureExt;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::time::Instant;
 
 impl Server {
     pub(super) fn list_tools(&self, cursor: Option<&str>, version: ProtocolVersion) -> Result<Value, ErrorObject> {
@@ -28,53 +26,75 @@ impl Server {
     }
 
     /// Runs one call; `Ok(None)` when the client cancelled it (no response
-    /// is sent). Only an unknown tool is a protocol error.
-    pub(super) async fn call_tool(
-        &self,
-        conn: &Connection,
-        id: RequestId,
-        params: CallToolParams,
-        scope: RequestScope,
-        in_flight: InFlight,
-        notify: Arc<dyn Notify>,
-    ) -> Result<Option<Value>, ErrorObject> {
+    /// is sent). An unknown tool, a forged `requestState` and (stateless era)
+    /// a missing client capability are protocol errors; everything else the
+    /// tool does ends in a result.
+    pub(super) async fn call_tool(&self, params: CallToolParams, call: Call<'_>) -> Result<Option<Value>, ErrorObject> {
         let Some(entry) = self.inner.tool_index.get(&params.name).map(|&i| &self.inner.tools[i]) else {
             return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {}", params.name))
                 .with_data(json!({ "name": params.name })));
         };
+        let arguments = Value::Object(params.arguments.unwrap_or_default());
+        let principal = call.conn.principal().map(|p| p.as_str().to_owned());
+        let binding = Binding {
+            method: "tools/call",
+            name: &params.name,
+            arguments: &arguments,
+            principal: principal.as_deref(),
+        };
+        let mut answers = match &params.request_state {
+            Some(state) => self.inner.state_key.open(state, &binding).map_err(|why| {
+                ErrorObject::invalid_params(format!("invalid requestState: {why}"))
+                    .with_data(json!({ "requestState": why }))
+            })?,
+            None => Map::new(),
+        };
+        answers.extend(params.input_responses.unwrap_or_default());
         let timeout = self.inner.call_timeout;
-        let ctx = ToolContext::builder(id, scope.version, Instant::now() + timeout)
-            .session(conn.session_handle())
-            .principal(conn.principal().cloned())
-            .progress_token(scope.progress_token)
-            .log_level(scope.log_level)
-            .notify(notify)
-            .cancellation(in_flight.token.clone())
-            .build();
-        let args = Arguments::new(params.arguments.unwrap_or_default());
+        let ctx = call.context(timeout, answers.clone());
+        let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
         let outcome = tokio::select! {
             biased;
-            _ = in_flight.token.cancelled() => return Ok(None),
-            outcome = tokio::time::timeout(timeout, invoke(entry, args, &ctx)) => outcome,
+            _ = call.in_flight.token.cancelled() => return Ok(None),
+            outcome = tokio::time::timeout(timeout, invoke(entry, Arguments::new(args), &ctx)) => outcome,
         };
+        let stateless = call.scope.version.era() == Era::Stateless;
         let mut result = match outcome {
             Ok(Ok(result)) => result,
             Ok(Err(ToolError::Cancelled)) => return Ok(None),
+            Ok(Err(ToolError::InputRequired(requests))) if stateless => {
+                let state = self.inner.state_key.seal(&binding, &answers);
+                return Ok(Some(
+                    json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state }),
+                ));
+            }
+            Ok(Err(ToolError::MissingCapability { capability })) if stateless => {
+                return Err(missing_capability(&capability));
+            }
             Ok(Err(err)) => err.into_result(),
             Err(_) => {
                 // Tell an actor tool to stop, too.
-                in_flight.token.cancel();
+                call.in_flight.token.cancel();
                 ToolError::DeadlineExceeded { tool: params.name, after: timeout }.into_result()
             }
         };
         if let Err(err) = ctx.session().flush().await {
             result = ToolError::from(err).into_result();
         }
-        if !scope.version.has_structured_output() {
+        if !call.scope.version.has_structured_output() {
             result.structured_content = None;
         }
         Ok(Some(serde_json::to_value(result).expect("CallToolResult serialises")))
     }
+}
+
+/// -32021: the call needs a capability the client did not declare.
+pub(super) fn missing_capability(capability: &str) -> ErrorObject {
+    ErrorObject::new(
+        ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
+        format!("Missing required client capability: {capability}"),
+    )
+    .with_data(json!({ "requiredCapabilities": { capability: {} } }))
 }
 
 async fn invoke(entry: &Entry, args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError> {

@@ -3,6 +3,7 @@ use crate::protocol::{CallToolResult, Content};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::any::Any;
 use std::fmt::Display;
 
 /// What a tool function may return: text-like values become a text block,
@@ -49,11 +50,21 @@ impl IntoToolResult for CallToolResult {
     }
 }
 
-impl<T: IntoToolResult, E: Display> IntoToolResult for Result<T, E> {
+impl<T: IntoToolResult, E: Display + 'static> IntoToolResult for Result<T, E> {
     fn into_tool_result(self) -> Result<CallToolResult, ToolError> {
         match self {
             Ok(value) => value.into_tool_result(),
-            Err(err) => Ok(CallToolResult::error(err.to_string())),
+            Err(err) => {
+                // A `ToolError` goes back to the router as it is: some
+                // variants (input required, missing capability) are not
+                // plain failures.
+                let mut slot = Some(err);
+                if let Some(tool_error) = (&mut slot as &mut dyn Any).downcast_mut::<Option<ToolError>>() {
+                    return Err(tool_error.take().expect("the slot is full"));
+                }
+                let err = slot.expect("the slot is full");
+                Ok(CallToolResult::error(err.to_string()))
+            }
         }
     }
 }

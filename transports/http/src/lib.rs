@@ -156,7 +156,7 @@ impl McpHttp {
                 .map_err(|e| reply::error(StatusCode::BAD_REQUEST, Some(request.id.clone()), e))?;
         }
         let conn = Connection::new(None, principal);
-        let (notify, notes) = respond::sink();
+        let (notify, notes) = respond::sink(false);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: true };
         let mut response = respond(reply, notes, mode).await;
@@ -177,13 +177,13 @@ impl McpHttp {
         let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: false };
         if !is_initialize {
             let conn = self.session(headers, principal.as_ref(), version).await?;
-            let (notify, notes) = respond::sink();
+            let (notify, notes) = respond::sink(self.inner.config.streaming);
             let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
             return Ok(respond(reply, notes, mode).await);
         }
         let (id, conn) =
             self.inner.registry.create(&self.inner.server, principal).await.map_err(|e| store_failure(&e))?;
-        let (notify, notes) = respond::sink();
+        let (notify, notes) = respond::sink(false);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let mut response = respond(reply, notes, mode).await;
         if response.status() == StatusCode::OK && conn.protocol_version().is_some() {

@@ -6,26 +6,36 @@ use crate::reply;
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::{header, HeaderValue, Response, StatusCode};
-use lambda_mcp_core::jsonrpc::{Message, Notification};
+use lambda_mcp_core::jsonrpc::{Message, Notification, Request};
 use lambda_mcp_core::{Notify, Reply};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Collects a request's notifications for its response.
-struct Sink(mpsc::Sender<Notification>);
+/// Collects what a request sends the client before its result:
+/// notifications, and (streaming deployments) server → client requests.
+struct Sink {
+    tx: mpsc::Sender<Message>,
+    requests: bool,
+}
 
 #[async_trait]
 impl Notify for Sink {
     async fn notify(&self, notification: Notification) {
-        let _ = self.0.send(notification).await;
+        let _ = self.tx.send(Message::Notification(notification)).await;
+    }
+
+    async fn request(&self, request: Request) -> bool {
+        self.requests && self.tx.send(Message::Request(request)).await.is_ok()
     }
 }
 
-/// A notification sink and the receiver [`respond`] reads it from.
-pub(crate) fn sink() -> (Arc<dyn Notify>, mpsc::Receiver<Notification>) {
+/// A sink and the receiver [`respond`] reads it from. `requests`: whether
+/// server → client requests can travel (only on a streamed response whose
+/// answer can come back to this process).
+pub(crate) fn sink(requests: bool) -> (Arc<dyn Notify>, mpsc::Receiver<Message>) {
     let (tx, rx) = mpsc::channel(64);
-    (Arc::new(Sink(tx)), rx)
+    (Arc::new(Sink { tx, requests }), rx)
 }
 
 /// How to answer one POST.
@@ -37,7 +47,7 @@ pub(crate) struct Mode {
     pub(crate) cancel_on_disconnect: bool,
 }
 
-pub(crate) async fn respond<F>(reply: F, mut notes: mpsc::Receiver<Notification>, mode: Mode) -> Response<McpBody>
+pub(crate) async fn respond<F>(reply: F, mut notes: mpsc::Receiver<Message>, mode: Mode) -> Response<McpBody>
 where
     F: Future<Output = Option<Reply>> + Send + 'static,
 {
@@ -87,12 +97,12 @@ where
     sse(channel_body(rx))
 }
 
-fn event_of(n: &Notification) -> Bytes {
-    sse_event(&serde_json::to_string(n).expect("notifications serialise"))
+fn event_of(m: &Message) -> Bytes {
+    sse_event(&serde_json::to_string(m).expect("messages serialise"))
 }
 
 /// The whole answer at once: JSON, or SSE if notifications preceded it.
-fn buffered(notes: Vec<Notification>, done: Option<Reply>) -> Response<McpBody> {
+fn buffered(notes: Vec<Message>, done: Option<Reply>) -> Response<McpBody> {
     if notes.is_empty() {
         return match done {
             Some(done) => {

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use lambda_mcp_core::jsonrpc::Notification;
+use lambda_mcp_core::jsonrpc::{Notification, Request};
 use lambda_mcp_core::{Notify, Reply};
 use std::io;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -34,6 +34,13 @@ impl Notify for LineSink {
         match serde_json::to_string(&notification) {
             Ok(line) => self.line(line).await,
             Err(e) => tracing::warn!(error = %e, "dropping a notification that does not serialise"),
+        }
+    }
+
+    async fn request(&self, request: Request) -> bool {
+        match serde_json::to_string(&request) {
+            Ok(line) => self.tx.send(line).await.is_ok(),
+            Err(_) => false,
         }
     }
 }
