@@ -19,25 +19,39 @@ use std::sync::Arc;
 pub struct InputRequest {
     method: &'static str,
     params: Value,
+    key: Option<String>,
 }
 
 impl InputRequest {
+    /// `elicitation/create` with parameters of your own (e.g. URL mode, or
+    /// a form without the `mode` field for older clients).
+    pub fn elicit_with(params: Value) -> Self {
+        InputRequest { method: "elicitation/create", params, key: None }
+    }
+
+    /// Names this request in `inputRequests` (stateless era); by default
+    /// requests are numbered `input-1`, `input-2`, … in the order asked.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
     /// `elicitation/create` in form mode: ask the user to fill in
     /// `requested_schema` (a flat object schema).
     pub fn elicit(message: impl Into<String>, requested_schema: Value) -> Self {
         let params = json!({ "mode": "form", "message": message.into(), "requestedSchema": requested_schema });
-        InputRequest { method: "elicitation/create", params }
+        InputRequest { method: "elicitation/create", params, key: None }
     }
 
     /// `sampling/createMessage` with the given parameters (`messages`,
     /// `maxTokens`, …).
     pub fn create_message(params: Value) -> Self {
-        InputRequest { method: "sampling/createMessage", params }
+        InputRequest { method: "sampling/createMessage", params, key: None }
     }
 
     /// `roots/list`.
     pub fn list_roots() -> Self {
-        InputRequest { method: "roots/list", params: json!({}) }
+        InputRequest { method: "roots/list", params: json!({}), key: None }
     }
 
     /// The method name.
@@ -124,11 +138,16 @@ impl Rounds {
             return Err(Asked::Missing(missing.capability()));
         }
         let first = self.next.fetch_add(requests.len(), Ordering::SeqCst);
-        let keys: Vec<String> = (first..first + requests.len()).map(|i| format!("input-{}", i + 1)).collect();
+        let keys: Vec<String> = (first..first + requests.len())
+            .zip(&requests)
+            .map(|(i, r)| r.key.clone().unwrap_or_else(|| format!("input-{}", i + 1)))
+            .collect();
+        // Every answer (ElicitResult, CreateMessageResult, ListRootsResult)
+        // is an object; anything else counts as unanswered.
         let missing: Map<String, Value> = keys
             .iter()
             .zip(&requests)
-            .filter(|(key, _)| !self.answers.contains_key(*key))
+            .filter(|(key, _)| !self.answers.get(*key).is_some_and(Value::is_object))
             .map(|(key, request)| (key.clone(), request.to_embedded()))
             .collect();
         if !missing.is_empty() {
