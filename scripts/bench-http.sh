@@ -11,7 +11,7 @@
 # (installed with apt-get when missing). See bench/README.md.
 #
 # On a shared machine other processes (a build) steal the two cores: as root
-# the server and wrk run at nice -20, and the "others" column reports the
+# the server and wrk run at (autogroup) nice -20, and the "others" column reports the
 # share of the two cores still used by anything else during each row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,9 +67,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# nice -20 when allowed, so a concurrent build on the same cores barely competes.
-prio=()
-if nice -n -20 true 2>/dev/null; then prio=(nice -n -20); fi
+# prio CMD...: CMD in a session of its own at nice -20 when allowed (root), so a
+# concurrent build on the same cores barely competes. With autogroup scheduling
+# (kernel.sched_autogroup_enabled) plain nice only ranks processes within a
+# session, hence the new session and its autogroup's nice.
+prio=(setsid sh -c 'echo -20 >/proc/self/autogroup 2>/dev/null
+    if nice -n -20 true 2>/dev/null; then exec nice -n -20 "$@"; else exec "$@"; fi' sh)
 
 server_pid=""
 port=""
@@ -89,9 +92,11 @@ start_server() {
         sleep 0.1
     done
     [ -n "$port" ] || { cat "$out" >&2; fail "$name did not report its port within 10 s"; }
-    local threads
+    local threads comm
+    comm=$(cat "/proc/$server_pid/comm")
+    [ "$comm" = "$(basename "$1" | cut -c1-15)" ] || fail "$name: pid $server_pid is $comm, not $1"
     threads=$(awk '/^Threads:/ {print $2}' "/proc/$server_pid/status")
-    log "$name: pid $server_pid, port $port, cpu $server_cpu, $threads threads"
+    log "$name: pid $server_pid, port $port, cpu $server_cpu, $threads threads, nice $(ps -o ni= -p "$server_pid" | tr -d ' '), $(cat "/proc/$server_pid/autogroup" 2>/dev/null || echo 'no autogroup')"
 }
 stop_server() {
     kill "$server_pid" 2>/dev/null || true

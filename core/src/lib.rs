@@ -32,6 +32,9 @@
 //! assert_eq!(server.tool_names(), ["say_hello_world", "increment_counter"]);
 //! ```
 
+// Lets `#[tool]` (which names `::lambda_mcp_core`) be used inside this crate too.
+extern crate self as lambda_mcp_core;
+
 pub mod context;
 mod error;
 mod interaction;

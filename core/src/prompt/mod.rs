@@ -95,6 +95,10 @@ pub enum PromptError {
     /// The prompt itself failed: -32603.
     #[error("{0}")]
     Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Something the prompt asked of its context failed or needs the
+    /// client's input (`?` on [`crate::ToolContext::request_input`]).
+    #[error(transparent)]
+    Context(#[from] crate::ToolError),
 }
 
 impl PromptError {
@@ -121,7 +125,7 @@ impl From<PromptError> for ErrorObject {
             PromptError::InvalidArgument { argument, .. } => {
                 ErrorObject::new(ErrorCode::INVALID_PARAMS, message).with_data(json!({ "argument": argument }))
             }
-            PromptError::Failed(_) => ErrorObject::internal(message),
+            PromptError::Failed(_) | PromptError::Context(_) => ErrorObject::internal(message),
         }
     }
 }

@@ -57,6 +57,12 @@ pub struct GetPromptParams {
     /// Argument values (always strings).
     #[serde(default)]
     pub arguments: BTreeMap<String, String>,
+    /// 2026-07-28 retry: the client's answers to the input requests.
+    #[serde(default, rename = "inputResponses", skip_serializing_if = "Option::is_none")]
+    pub input_responses: Option<serde_json::Map<String, serde_json::Value>>,
+    /// 2026-07-28 retry: the state the input-required result carried.
+    #[serde(default, rename = "requestState", skip_serializing_if = "Option::is_none")]
+    pub request_state: Option<String>,
 }
 
 /// Who speaks a prompt message.

@@ -203,6 +203,7 @@ impl ServerBuilder {
                 page_size: self.page_size,
                 list_ttl: self.list_ttl,
                 state_key: self.state_key.unwrap_or_else(StateKey::random),
+                live: Default::default(),
                 capabilities,
                 catalog: self.catalog,
                 _actors: self.actors,

@@ -105,7 +105,9 @@ impl Catalog {
     pub(super) fn advertise(&self, caps: &mut ServerCapabilities) {
         let resources = !self.resources.is_empty() || !self.templates.is_empty();
         let prompts = !self.prompts.is_empty();
-        caps.resources = resources.then(ResourcesCapability::default);
+        // Subscriptions exist in the handshake era; `server/discover` drops
+        // the flag (the stateless era subscribes through subscriptions/listen).
+        caps.resources = resources.then(|| ResourcesCapability { subscribe: Some(true), list_changed: None });
         caps.prompts = prompts.then(ListChanged::default);
         caps.completions = (prompts || !self.templates.is_empty()).then(Map::new);
     }
@@ -143,6 +145,7 @@ impl Server {
         let caps = &self.inner.capabilities;
         let offered = match &request {
             C::ListResources(_) | C::ListResourceTemplates(_) | C::ReadResource(_) => caps.resources.is_some(),
+            C::Subscribe(_) | C::Unsubscribe(_) => caps.resources.as_ref().is_some_and(|r| r.subscribe == Some(true)),
             C::ListPrompts(_) | C::GetPrompt(_) => caps.prompts.is_some(),
             C::Complete(_) => caps.completions.is_some(),
         };
@@ -160,6 +163,17 @@ impl Server {
                 return Ok(read.map(|r| (r, self.cacheable())));
             }
             C::GetPrompt(p) => return Ok(self.get_prompt(p, call).await?.map(|r| (r, Cache::No))),
+            C::Subscribe(p) => {
+                if catalog.find(&p.uri).is_none() {
+                    return Err(crate::ResourceError::not_found(&p.uri).into_error_object(&p.uri, version.era()));
+                }
+                call.conn.subscribe(p.uri);
+                return Ok(Some((json!({}), Cache::No)));
+            }
+            C::Unsubscribe(p) => {
+                call.conn.unsubscribe(&p.uri);
+                return Ok(Some((json!({}), Cache::No)));
+            }
             C::Complete(p) => {
                 let completed = self.complete(p, &call.in_flight).await?;
                 return Ok(completed.map(|r| (r, Cache::No)));

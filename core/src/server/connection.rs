@@ -1,13 +1,13 @@
 use crate::interaction::{server_request_id, Answer};
-use crate::jsonrpc::{ErrorObject, RequestId};
+use crate::jsonrpc::{ErrorObject, Notification, RequestId};
 use crate::principal::Principal;
 use crate::protocol::{LoggingLevel, ProtocolVersion};
 use crate::session::{Session, SessionHandle, SessionId};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::oneshot;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 /// One client's connection: a stdio process, or one HTTP session. Holds the
@@ -26,6 +26,8 @@ struct Inner {
     next_call: AtomicU64,
     awaiting: Mutex<HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>>,
     next_server_request: AtomicU64,
+    subscriptions: Mutex<BTreeSet<String>>,
+    streams: Mutex<Vec<mpsc::Sender<Notification>>>,
 }
 
 #[derive(Default)]
@@ -119,6 +121,46 @@ impl Connection {
         self.inner.awaiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Opens a stream of the notifications that concern this connection
+    /// but no request (`notifications/resources/updated`): stdio writes
+    /// them out, HTTP sends them on the GET stream. Dropping the receiver
+    /// closes it.
+    pub fn attach_stream(&self) -> mpsc::Receiver<Notification> {
+        let (tx, rx) = mpsc::channel(32);
+        self.inner.streams.lock().unwrap_or_else(PoisonError::into_inner).push(tx);
+        rx
+    }
+
+    pub(crate) fn subscribe(&self, uri: String) {
+        self.inner.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).insert(uri);
+    }
+
+    pub(crate) fn unsubscribe(&self, uri: &str) {
+        self.inner.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+    }
+
+    pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
+        self.inner.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).contains(uri)
+    }
+
+    /// Sends to every attached stream; a full stream loses this message
+    /// (the client is not reading), a closed one is dropped.
+    pub(crate) fn push(&self, notification: &Notification) {
+        let mut streams = self.inner.streams.lock().unwrap_or_else(PoisonError::into_inner);
+        streams.retain(|tx| match tx.try_send(notification.clone()) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(method = %notification.method, "a client stream is full; dropping a notification");
+                true
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        });
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakConnection {
+        WeakConnection(Arc::downgrade(&self.inner))
+    }
+
     pub(crate) fn log_level(&self) -> Option<LoggingLevel> {
         self.state(|s| s.log_level)
     }
@@ -150,6 +192,15 @@ impl Connection {
 
     fn state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         f(&mut self.inner.state.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// A connection the server tracks without keeping it alive.
+pub(crate) struct WeakConnection(Weak<Inner>);
+
+impl WeakConnection {
+    pub(crate) fn upgrade(&self) -> Option<Connection> {
+        self.0.upgrade().map(|inner| Connection { inner })
     }
 }
 

@@ -3,13 +3,14 @@
 
 use super::connection::{Connection, InFlight};
 use super::era::RequestScope;
+use super::request_state::Binding;
 use super::Server;
 use crate::context::{Notify, ToolContext};
 use crate::interaction::{Channel, Rounds};
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::tool::actor::panic_message;
 use futures_util::FutureExt;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -78,6 +79,49 @@ impl Server {
             },
         }
     }
+}
+
+impl Server {
+    /// The answers a retried request carries: its `requestState`, verified
+    /// against `binding`, plus its `inputResponses`. A forged, altered,
+    /// expired or foreign state is -32602.
+    pub(super) fn answers(
+        &self,
+        binding: &Binding<'_>,
+        state: Option<&str>,
+        responses: Option<Map<String, Value>>,
+    ) -> Result<Map<String, Value>, ErrorObject> {
+        let mut answers = match state {
+            Some(state) => self.inner.state_key.open(state, binding).map_err(|why| {
+                ErrorObject::invalid_params(format!("invalid requestState: {why}"))
+                    .with_data(json!({ "requestState": why }))
+            })?,
+            None => Map::new(),
+        };
+        answers.extend(responses.unwrap_or_default());
+        Ok(answers)
+    }
+
+    /// The stateless-era answer to a handler that needs `requests` from
+    /// the client: an input-required result carrying the answers so far.
+    pub(super) fn input_required(
+        &self,
+        binding: &Binding<'_>,
+        answers: &Map<String, Value>,
+        requests: Map<String, Value>,
+    ) -> Value {
+        let state = self.inner.state_key.seal(binding, answers);
+        json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state })
+    }
+}
+
+/// -32021: the request needs a capability the client did not declare.
+pub(super) fn missing_capability(capability: &str) -> ErrorObject {
+    ErrorObject::new(
+        crate::jsonrpc::ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
+        format!("Missing required client capability: {capability}"),
+    )
+    .with_data(json!({ "requiredCapabilities": { capability: {} } }))
 }
 
 /// Saves what the handler changed in the session.

@@ -53,6 +53,7 @@ struct Inner {
     page_size: usize,
     list_ttl: Duration,
     state_key: request_state::StateKey,
+    live: std::sync::Mutex<Vec<connection::WeakConnection>>,
     capabilities: ServerCapabilities,
     catalog: catalog::Catalog,
     // Keeps the actor thread alive as long as the server.
@@ -87,7 +88,43 @@ impl Server {
             Some(manager) => Some(manager.create(principal.as_ref()).await?),
             None => None,
         };
-        Ok(Connection::new(session, principal))
+        Ok(self.track(Connection::new(session, principal)))
+    }
+
+    /// A connection resumed from a stored session: the handshake happened
+    /// in another process (or before a restart), at `version`.
+    pub fn resume(
+        &self,
+        session: Arc<dyn crate::Session>,
+        principal: Option<Principal>,
+        version: crate::ProtocolVersion,
+    ) -> Connection {
+        self.track(Connection::resumed(session, principal, version))
+    }
+
+    fn track(&self, conn: Connection) -> Connection {
+        let mut live = self.inner.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        live.retain(|c| c.upgrade().is_some());
+        live.push(conn.downgrade());
+        conn
+    }
+
+    /// Tells every connection subscribed to `uri` that it changed
+    /// (`notifications/resources/updated`, handshake era), on the stream
+    /// its transport attached (stdio, or the HTTP GET stream).
+    pub fn resource_updated(&self, uri: &str) {
+        let params = serde_json::json!({ "uri": uri });
+        let notification = crate::jsonrpc::Notification::new(
+            crate::protocol::resources::methods::UPDATED,
+            params.as_object().cloned(),
+        );
+        let live: Vec<Connection> = {
+            let live = self.inner.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            live.iter().filter_map(|c| c.upgrade()).collect()
+        };
+        for conn in live.iter().filter(|c| c.is_subscribed(uri)) {
+            conn.push(&notification);
+        }
     }
 
     /// How long a tool call may run.

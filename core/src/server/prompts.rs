@@ -1,10 +1,12 @@
 //! `prompts/get`. Listing lives with the catalog.
 
-use super::invoke::{flush, Call};
+use super::invoke::{flush, missing_capability, Call};
+use super::request_state::Binding;
 use super::Server;
 use crate::jsonrpc::ErrorObject;
 use crate::prompt::PromptError;
-use crate::protocol::GetPromptParams;
+use crate::protocol::{Era, GetPromptParams};
+use crate::ToolError;
 use serde_json::Value;
 
 impl Server {
@@ -15,7 +17,7 @@ impl Server {
         params: GetPromptParams,
         call: Call<'_>,
     ) -> Result<Option<Value>, ErrorObject> {
-        let GetPromptParams { name, arguments } = params;
+        let GetPromptParams { name, arguments, input_responses, request_state } = params;
         let Some(entry) = self.inner.catalog.prompt(&name) else {
             return Err(PromptError::NotFound { name }.into());
         };
@@ -24,12 +26,30 @@ impl Server {
         if let Some(missing) = missing {
             return Err(PromptError::MissingArgument { prompt: name, argument: missing.name.clone() }.into());
         }
-        let ctx = call.context(self.inner.call_timeout, serde_json::Map::new());
+        let bound_arguments = serde_json::to_value(&arguments).expect("string maps serialise");
+        let principal = call.conn.principal().map(|p| p.as_str().to_owned());
+        let binding = Binding {
+            method: "prompts/get",
+            name: &name,
+            arguments: &bound_arguments,
+            principal: principal.as_deref(),
+        };
+        let answers = self.answers(&binding, request_state.as_deref(), input_responses)?;
+        let ctx = call.context(self.inner.call_timeout, answers.clone());
         let get = entry.prompt.get(arguments, &ctx);
         let Some(outcome) = self.bounded("prompt", &name, &call.in_flight, get).await? else {
             return Ok(None);
         };
-        let result = outcome?;
+        let stateless = call.scope.version.era() == Era::Stateless;
+        let result = match outcome {
+            Err(PromptError::Context(ToolError::InputRequired(requests))) if stateless => {
+                return Ok(Some(self.input_required(&binding, &answers, requests)));
+            }
+            Err(PromptError::Context(ToolError::MissingCapability { capability })) if stateless => {
+                return Err(missing_capability(&capability));
+            }
+            other => other?,
+        };
         flush(&ctx).await?;
         Ok(Some(serde_json::to_value(result).expect("GetPromptResult serialises")))
     }

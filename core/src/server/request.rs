@@ -46,13 +46,15 @@ pub(crate) enum CatalogRequest {
     GetPrompt(GetPromptParams),
     /// `completion/complete`.
     Complete(CompleteParams),
+    /// `resources/subscribe` (handshake era).
+    Subscribe(ResourceUriParams),
+    /// `resources/unsubscribe` (handshake era).
+    Unsubscribe(ResourceUriParams),
 }
 
 impl ClientRequest {
     /// Types a request of the given era; unknown (or, in this era, removed)
-    /// methods are -32601, params that do not fit are -32602. This server
-    /// keeps no resource subscriptions, so `resources/subscribe` and
-    /// `resources/unsubscribe` are -32601 too.
+    /// methods are -32601, params that do not fit are -32602.
     pub(crate) fn parse(method: &str, params: Option<Map<String, Value>>, era: Era) -> Result<Self, ErrorObject> {
         use CatalogRequest as C;
         use ClientRequest as R;
@@ -70,6 +72,8 @@ impl ClientRequest {
             prompts::methods::LIST => R::Catalog(C::ListPrompts(typed_or_default(params)?)),
             prompts::methods::GET => R::Catalog(C::GetPrompt(typed(params)?)),
             completion::methods::COMPLETE => R::Catalog(C::Complete(typed(params)?)),
+            resources::methods::SUBSCRIBE if handshake => R::Catalog(C::Subscribe(typed(params)?)),
+            resources::methods::UNSUBSCRIBE if handshake => R::Catalog(C::Unsubscribe(typed(params)?)),
             other => return Err(ErrorObject::method_not_found(other)),
         })
     }

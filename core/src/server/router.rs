@@ -209,9 +209,13 @@ impl Server {
     fn discover(&self) -> Value {
         let mut supported: Vec<String> = ProtocolVersion::ALL.iter().map(|v| v.to_string()).collect();
         supported.reverse();
+        let mut capabilities = self.inner.capabilities.clone();
+        if let Some(resources) = &mut capabilities.resources {
+            resources.subscribe = None;
+        }
         let result = DiscoverResult {
             supported_versions: supported,
-            capabilities: self.inner.capabilities.clone(),
+            capabilities,
             instructions: self.inner.instructions.clone(),
         };
         serde_json::to_value(result).expect("DiscoverResult serialises")

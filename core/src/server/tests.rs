@@ -10,8 +10,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod capabilities;
+mod interaction;
 mod prompts;
 mod resources;
+mod subscriptions;
 
 struct Echo;
 
@@ -85,7 +87,7 @@ impl StatefulTool for Tally {
 }
 
 #[derive(Default)]
-struct Collect(Mutex<Vec<Notification>>);
+pub(super) struct Collect(Mutex<Vec<Notification>>);
 
 #[async_trait]
 impl Notify for Collect {
@@ -131,14 +133,14 @@ async fn send_with(
     server.handle(conn, Message::Request(Request::new(id, method, params(p))), notify).await
 }
 
-fn result(m: Message) -> Value {
+pub(super) fn result(m: Message) -> Value {
     match m {
         Message::Response(r) => r.result,
         other => panic!("expected a result, got {other:?}"),
     }
 }
 
-fn error(m: Message) -> ErrorObject {
+pub(super) fn error(m: Message) -> ErrorObject {
     match m {
         Message::Error(e) => e.error,
         other => panic!("expected an error, got {other:?}"),

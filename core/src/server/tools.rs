@@ -1,6 +1,6 @@
 //! `tools/list` and `tools/call`.
 
-use super::invoke::Call;
+use super::invoke::{missing_capability, Call};
 use super::pagination;
 use super::request_state::Binding;
 use super::Server;
@@ -10,7 +10,7 @@ use crate::jsonrpc::{ErrorCode, ErrorObject};
 use crate::protocol::{CallToolParams, CallToolResult, Era, ProtocolVersion, ToolInfo};
 use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
 use futures_util::FutureExt;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 
 impl Server {
@@ -42,14 +42,7 @@ impl Server {
             arguments: &arguments,
             principal: principal.as_deref(),
         };
-        let mut answers = match &params.request_state {
-            Some(state) => self.inner.state_key.open(state, &binding).map_err(|why| {
-                ErrorObject::invalid_params(format!("invalid requestState: {why}"))
-                    .with_data(json!({ "requestState": why }))
-            })?,
-            None => Map::new(),
-        };
-        answers.extend(params.input_responses.unwrap_or_default());
+        let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
         let timeout = self.inner.call_timeout;
         let ctx = call.context(timeout, answers.clone());
         let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
@@ -86,15 +79,6 @@ impl Server {
         }
         Ok(Some(serde_json::to_value(result).expect("CallToolResult serialises")))
     }
-}
-
-/// -32021: the call needs a capability the client did not declare.
-pub(super) fn missing_capability(capability: &str) -> ErrorObject {
-    ErrorObject::new(
-        ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
-        format!("Missing required client capability: {capability}"),
-    )
-    .with_data(json!({ "requiredCapabilities": { capability: {} } }))
 }
 
 async fn invoke(entry: &Entry, args: Arguments, ctx: &ToolContext) -> Result<CallToolResult, ToolError> {

@@ -205,8 +205,8 @@ impl McpHttp {
             return Err(reply::method_not_allowed("POST, DELETE"));
         }
         guard::get_headers(headers)?;
-        let _conn = self.session(headers, principal.as_ref(), version).await?;
-        Ok(respond::sse(self.inner.closing.keep_alive_stream()))
+        let conn = self.session(headers, principal.as_ref(), version).await?;
+        Ok(respond::sse(self.inner.closing.stream(conn.attach_stream())))
     }
 
     async fn delete(

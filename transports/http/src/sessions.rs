@@ -69,7 +69,7 @@ impl Registry {
             Err(SessionError::NotFound(_) | SessionError::Forbidden(_)) => return Err(Lookup::Unknown),
             Err(e) => return Err(Lookup::Store(e)),
         };
-        let conn = Connection::resumed(session, principal.cloned(), version);
+        let conn = server.resume(session, principal.cloned(), version);
         self.lock().insert(id.clone(), Entry { conn: conn.clone(), used: Instant::now() });
         Ok(conn)
     }

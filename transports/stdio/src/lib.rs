@@ -32,7 +32,7 @@ mod reader;
 mod writer;
 
 use lambda_mcp_core::jsonrpc::{self, ErrorObject, ErrorResponse, Incoming, Message};
-use lambda_mcp_core::{Connection, Reply, Server};
+use lambda_mcp_core::{Connection, Notify, Reply, Server};
 use reader::{Frame, LineReader};
 use std::io;
 use std::sync::Arc;
@@ -80,6 +80,16 @@ async fn read_loop<R: AsyncRead + Unpin>(
     sink: LineSink,
 ) -> io::Result<()> {
     let sink = Arc::new(sink);
+    // Notifications about no request (resource updates) go out as they come.
+    let mut pushed = conn.attach_stream();
+    let forwarder = {
+        let sink = sink.clone();
+        tokio::spawn(async move {
+            while let Some(notification) = pushed.recv().await {
+                sink.notify(notification).await;
+            }
+        })
+    };
     let mut reader = LineReader::new(input, MAX_LINE_BYTES);
     let mut calls = JoinSet::new();
     let result = loop {
@@ -119,6 +129,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
     };
     // End of input: finish what is in flight so its answers get out.
     while calls.join_next().await.is_some() {}
+    forwarder.abort();
+    let _ = forwarder.await;
     result
 }
 
