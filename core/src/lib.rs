@@ -32,7 +32,8 @@
 //! assert_eq!(server.tool_names(), ["say_hello_world", "increment_counter"]);
 //! ```
 
-// Lets `#[tool]` (which names `::lambda_mcp_core`) be used inside this crate too.
+// Lets `#[tool]` (which names `::lambda_mcp_core`) be used in this crate's tests.
+#[cfg(test)]
 extern crate self as lambda_mcp_core;
 
 pub mod context;

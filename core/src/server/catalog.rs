@@ -107,7 +107,7 @@ impl Catalog {
         let prompts = !self.prompts.is_empty();
         // Subscriptions exist in the handshake era; `server/discover` drops
         // the flag (the stateless era subscribes through subscriptions/listen).
-        caps.resources = resources.then(|| ResourcesCapability { subscribe: Some(true), list_changed: None });
+        caps.resources = resources.then_some(ResourcesCapability { subscribe: Some(true), list_changed: None });
         caps.prompts = prompts.then(ListChanged::default);
         caps.completions = (prompts || !self.templates.is_empty()).then(Map::new);
     }
