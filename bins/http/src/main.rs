@@ -28,6 +28,11 @@ struct Args {
     /// only ones allowed otherwise (repeatable; none: any Host off loopback).
     #[arg(long = "allowed-host", env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     allowed_hosts: Vec<String>,
+    /// The secret that signs `requestState` of input-required results; give
+    /// every instance of a deployment the same one (unset: a random key per
+    /// process).
+    #[arg(long, env = "MCP_STATE_SECRET", hide_env_values = true)]
+    state_secret: Option<String>,
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "MCP_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
@@ -56,14 +61,17 @@ fn server(args: &Args) -> Result<Server, String> {
         SessionStore::Memory => Arc::new(MemorySessions::default()),
         SessionStore::Dynamodb => return Err("--session-store dynamodb is not available in this build yet".into()),
     };
-    Ok(Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
+    let mut builder = Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
         .sessions(sessions)
         .call_timeout(Duration::from_secs(args.call_timeout_secs))
         .tool(lambda_mcp_tool_hello::say_hello_world)
         .tool(lambda_mcp_tool_counter::increment_counter)
-        .tool(lambda_mcp_tool_counter::get_counter)
-        .build())
+        .tool(lambda_mcp_tool_counter::get_counter);
+    if let Some(secret) = &args.state_secret {
+        builder = builder.state_secret(secret);
+    }
+    Ok(builder.build())
 }
 
 fn http_config(args: &Args) -> HttpConfig {
