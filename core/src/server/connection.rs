@@ -1,7 +1,7 @@
 use crate::interaction::{server_request_id, Answer};
 use crate::jsonrpc::{ErrorObject, Notification, RequestId};
 use crate::principal::Principal;
-use crate::protocol::{LoggingLevel, ProtocolVersion};
+use crate::protocol::{Era, LoggingLevel, ProtocolVersion};
 use crate::session::{Session, SessionHandle, SessionId};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -73,10 +73,14 @@ impl Connection {
         self.inner.principal.as_ref()
     }
 
-    pub(crate) fn session_handle(&self) -> SessionHandle {
-        match &self.inner.session {
-            Some(s) => SessionHandle::new(s.clone()),
-            None => SessionHandle::none("no session is attached to this connection"),
+    pub(crate) fn session_handle(&self, era: Era) -> SessionHandle {
+        match (&self.inner.session, era) {
+            (Some(s), _) => SessionHandle::new(s.clone()),
+            (None, Era::Stateless) => SessionHandle::none(
+                "requests of the stateless 2026-07-28 revision carry no session; \
+                 connect with the initialize handshake (protocol 2025-11-25 or older) to keep state",
+            ),
+            (None, Era::Handshake) => SessionHandle::none("this server keeps no sessions"),
         }
     }
 

@@ -31,7 +31,7 @@ impl Call<'_> {
     pub(super) fn context(&self, timeout: Duration, answers: Map<String, Value>) -> ToolContext {
         ToolContext::builder(self.id.clone(), self.scope.version, Instant::now() + timeout)
             .channel(self.channel(answers))
-            .session(self.conn.session_handle())
+            .session(self.conn.session_handle(self.scope.version.era()))
             .principal(self.conn.principal().cloned())
             .progress_token(self.scope.progress_token.clone())
             .log_level(self.scope.log_level)

@@ -110,6 +110,14 @@ impl McpHttp {
     /// Answers one request. `principal` is the caller as authenticated in
     /// front of this service (e.g. by an API Gateway authorizer).
     pub async fn handle(&self, request: Request<Bytes>, principal: Option<Principal>) -> Response<McpBody> {
+        let started = std::time::Instant::now();
+        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+        let response = self.route(request, principal).await;
+        tracing::debug!(%method, path, status = response.status().as_u16(), elapsed_us = started.elapsed().as_micros() as u64, "mcp request");
+        response
+    }
+
+    async fn route(&self, request: Request<Bytes>, principal: Option<Principal>) -> Response<McpBody> {
         let (parts, body) = request.into_parts();
         if let Err(refusal) = guard::admit(&self.inner.config, &parts.uri, &parts.headers) {
             return refusal;
