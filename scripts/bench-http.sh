@@ -12,10 +12,12 @@
 #
 # On a shared machine other processes (a build) steal the two cores: as root
 # the server and wrk run at (autogroup) nice -20, and the "others" column reports the
-# share of the two cores still used by anything else during each row.
+# share of the two cores still used by anything else during each row. In a VM an
+# idle vCPU halts and wakes slowly, which makes concurrency 1 swing by 2x from run
+# to run: a SCHED_IDLE busy loop on each of the two cores (lowest priority, it
+# yields to any other task) keeps them awake. BENCH_SPIN=0 turns it off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 
 duration=${BENCH_DURATION:-5}
 warmup=${BENCH_WARMUP:-1}
@@ -30,7 +32,7 @@ fail() { echo "bench-http: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
 
 # ---------------------------------------------------------------- tools
-for tool in curl taskset awk; do
+for tool in curl taskset setsid awk; do
     command -v "$tool" >/dev/null || fail "$tool is required"
 done
 if ! command -v wrk >/dev/null; then
@@ -98,9 +100,15 @@ start_server() {
     threads=$(awk '/^Threads:/ {print $2}' "/proc/$server_pid/status")
     log "$name: pid $server_pid, port $port, cpu $server_cpu, $threads threads, nice $(ps -o ni= -p "$server_pid" | tr -d ' '), $(cat "/proc/$server_pid/autogroup" 2>/dev/null || echo 'no autogroup')"
 }
+# stop_server: stops it and forgets its pid, so cleanup never signals a reused pid.
 stop_server() {
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
+    local pid keep=()
+    for pid in "${pids[@]}"; do
+        [ "$pid" = "$server_pid" ] || keep+=("$pid")
+    done
+    pids=("${keep[@]}")
 }
 
 # ---------------------------------------------------------------- requests
@@ -151,23 +159,43 @@ core_ticks() {
 }
 clk_tck=$(getconf CLK_TCK)
 
+# Keep both cores out of the idle state (see the top of this file).
+spinners=()
+if [ "${BENCH_SPIN:-1}" != 0 ] && command -v chrt >/dev/null; then
+    for cpu in "$server_cpu" "$client_cpu"; do
+        setsid sh -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec chrt -i 0 taskset -c "$0" sh -c "while :; do :; done"' \
+            "$cpu" &
+        spinners+=("$!")
+        pids+=("$!")
+    done
+    log "idle spinners: pids ${spinners[*]}"
+fi
+# spin_ticks: CPU time of the spinners, in clock ticks.
+spin_ticks() {
+    local pid t=0
+    for pid in "${spinners[@]}"; do t=$((t + $(cpu_ticks "$pid"))); done
+    echo "$t"
+}
+
 results=()   # "server|era|concurrency|rps|p50_us|p99_us|hwm_kib|server_cpu%|wrk_cpu%|others%"
 # measure SERVER ERA URL HEADERS BODY: warm-up, then one wrk run per concurrency.
 measure() {
-    local server=$1 era=$2 url=$3 headers=$4 body=$5 c out line t0 t1 k0 k1 wall0 wall1
+    local server=$1 era=$2 url=$3 headers=$4 body=$5 c out line t0 t1 k0 k1 p0 p1 wall0 wall1
     for c in $concurrency; do
         BENCH_BODY=$body BENCH_HEADERS=$headers "${prio[@]}" taskset -c "$client_cpu" \
-            wrk -t1 -c"$c" -d"${warmup}s" --timeout 2s -s bench/wrk/post.lua "$url" >/dev/null
-        t0=$(cpu_ticks "$server_pid"); k0=$(core_ticks); wall0=$(date +%s%N)
+            wrk -t1 -c"$c" -d"${warmup}s" --timeout 2s -s bench/wrk/post.lua "$url" >/dev/null \
+            || fail "$server/$era c=$c: wrk warm-up failed"
+        t0=$(cpu_ticks "$server_pid"); k0=$(core_ticks); p0=$(spin_ticks); wall0=$(date +%s%N)
         out=$( { TIMEFORMAT=%P; time BENCH_BODY=$body BENCH_HEADERS=$headers "${prio[@]}" taskset -c "$client_cpu" \
-            wrk -t1 -c"$c" -d"${duration}s" --timeout 2s -s bench/wrk/post.lua "$url"; } 2>&1 )
-        t1=$(cpu_ticks "$server_pid"); k1=$(core_ticks); wall1=$(date +%s%N)
+            wrk -t1 -c"$c" -d"${duration}s" --timeout 2s -s bench/wrk/post.lua "$url"; } 2>&1 ) \
+            || fail "$server/$era c=$c: wrk failed: $out"
+        t1=$(cpu_ticks "$server_pid"); k1=$(core_ticks); p1=$(spin_ticks); wall1=$(date +%s%N)
         line=$(grep '^BENCH_RESULT' <<<"$out") || { echo "$out" >&2; fail "$server/$era c=$c: no wrk result"; }
         local wrk_cpu hwm
         wrk_cpu=$(tail -n1 <<<"$out")
         hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
         results+=("$(awk -v line="$line" -v s="$server" -v e="$era" -v c="$c" -v hwm="$hwm" \
-            -v ticks=$((t1 - t0)) -v cores=$((k1 - k0)) -v hz="$clk_tck" -v wall=$((wall1 - wall0)) \
+            -v ticks=$((t1 - t0)) -v cores=$((k1 - k0 - (p1 - p0))) -v hz="$clk_tck" -v wall=$((wall1 - wall0)) \
             -v wcpu="$wrk_cpu" 'BEGIN {
                 n = split(line, kv, /[ =]/)
                 for (i = 2; i < n; i += 2) r[kv[i]] = kv[i + 1]
@@ -183,8 +211,10 @@ measure() {
             }')")
         [[ "${results[-1]}" != ERROR* ]] || fail "$server/$era c=$c: ${results[-1]#ERROR }"
         log "$(tr '|' ' ' <<<"${results[-1]}")"
-        if [ "${results[-1]##*|}" -gt 10 ]; then
-            log "WARNING: other processes used ${results[-1]##*|}% of the two cores during this row"
+        local others=${results[-1]##*|} served
+        served=$(cut -d'|' -f8 <<<"${results[-1]}")
+        if [ "$others" -gt 10 ] && { [ "$c" -eq 1 ] || [ "$served" -lt 90 ]; }; then
+            log "WARNING: other processes used $others% of the two cores during this row (server at $served%)"
         fi
     done
 }
@@ -251,7 +281,7 @@ report=$(printf '%s\n' "${results[@]}" | awk -F'|' \
         printf "Run `scripts/bench-http.sh` (%s). Commit %s; %s; %s; rmcp %s; %s; %s, kernel %s.\n",
             date, commit, rustc, wrk, rmcp, "hyper 1.x everywhere", cpu, kernel
         printf "Server pinned to CPU %s (one tokio worker), wrk `-t1` pinned to CPU %s; %s s warm-up, then %s s per row; ", scpu, ccpu, warm, dur
-        print "keep-alive connections, one fixed request. Peak RSS is the server process VmHWM after the row (cumulative per process; one fresh process per server and era). Server and wrk CPU: share of one core used during the row (user + system, softirq excluded). Others: share of the two cores used by anything else (a concurrent build, steal); rows above ~10% are not trustworthy."
+        print "keep-alive connections, one fixed request. Peak RSS is the server process VmHWM after the row (cumulative per process; one fresh process per server and era). Server and wrk CPU: share of one core used during the row (user + system, softirq excluded). Idle-priority busy loops keep both cores awake (BENCH_SPIN=0: off). Others: share of the two cores used by anything else (a concurrent build, steal; not the busy loops); it mostly fills time the server and wrk leave idle, but a row where it is above ~10% while the server is below ~90% (or at concurrency 1, where it adds wake-up latency) is perturbed: re-run on a quiet machine before quoting it."
         print ""
         print "| server | era | concurrency | req/s | p50 (µs) | p99 (µs) | peak RSS (MiB) | server CPU | wrk CPU | others |"
         print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"

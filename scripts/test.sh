@@ -13,6 +13,10 @@ echo "== cargo test (workspace)"
 cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc
 
-echo "== end-to-end: real binaries, real clients"
+echo "== end-to-end: real binaries, real clients (Python SDK, MCP Inspector)"
 cargo build --workspace --bins
+tests/inspector/install.sh
 .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider
+
+echo "== the official MCP conformance suite, both eras"
+tests/conformance/ci.sh "$CARGO_TARGET_DIR/debug/mcp-conformance-server"

@@ -32,9 +32,7 @@ pub fn bind_arg() -> Result<SocketAddr, String> {
         }
     }
     let bind = bind.unwrap_or_else(|| "127.0.0.1:8080".into());
-    let addr: SocketAddr = bind
-        .parse()
-        .map_err(|e| format!("bad --bind `{bind}`: {e}"))?;
+    let addr: SocketAddr = bind.parse().map_err(|e| format!("bad --bind `{bind}`: {e}"))?;
     if !addr.ip().is_loopback() {
         return Err(format!("--bind {addr}: benchmark servers bind loopback only"));
     }
@@ -47,9 +45,7 @@ where
     H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<Body>> + Send + 'static,
 {
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     eprintln!("listening on http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
     let builder = auto::Builder::new(TokioExecutor::new());
     loop {
@@ -67,9 +63,7 @@ where
             let response = handler(request);
             async move { Ok::<_, Infallible>(response.await) }
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         tokio::spawn(async move {
             let _ = connection.await;
         });

@@ -7,8 +7,7 @@ use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
 use lambda_mcp_bench::{bind_arg, serve, Body};
 
-const REPLY: &[u8] =
-    br#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"text":"Hello MCP World!","type":"text"}]}}"#;
+const REPLY: &[u8] = br#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"text":"Hello MCP World!","type":"text"}]}}"#;
 
 async fn handle(request: Request<Incoming>) -> Response<Body> {
     if request.method() != Method::POST {
@@ -23,9 +22,7 @@ async fn handle(request: Request<Incoming>) -> Response<Body> {
         return response;
     }
     let mut response = Response::new(Full::new(Bytes::from_static(REPLY)).boxed());
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 

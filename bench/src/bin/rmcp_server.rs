@@ -37,9 +37,7 @@ impl ServerHandler for Hello {}
 
 fn hello() -> Hello {
     static ROUTER: OnceLock<Arc<ToolRouter<Hello>>> = OnceLock::new();
-    Hello {
-        tool_router: ROUTER.get_or_init(|| Arc::new(Hello::tool_router())).clone(),
-    }
+    Hello { tool_router: ROUTER.get_or_init(|| Arc::new(Hello::tool_router())).clone() }
 }
 
 #[tokio::main]
