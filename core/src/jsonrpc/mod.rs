@@ -112,24 +112,72 @@ pub enum Incoming {
 /// assert_eq!(err.error.code, ErrorCode::PARSE_ERROR);
 /// ```
 pub fn parse(bytes: &[u8]) -> Result<Incoming, ErrorResponse> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| ErrorResponse::new(None, ErrorObject::parse_error(e.to_string())))?;
-    match value {
-        Value::Array(items) if items.is_empty() => {
-            Err(ErrorResponse::new(None, ErrorObject::invalid_request("an empty batch is not a valid request")))
+    let parse_error = |e: serde_json::Error| ErrorResponse::new(None, ErrorObject::parse_error(e.to_string()));
+    let not_a_message =
+        || ErrorResponse::new(None, ErrorObject::invalid_request("a JSON-RPC message must be an object"));
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {
+            // The common case: straight into the envelope, no intermediate map.
+            let envelope: Envelope = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => not_a_message(),
+                _ => parse_error(e),
+            })?;
+            Message::from_envelope(envelope).map(Incoming::Single)
         }
-        Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(Message::from_value).collect())),
-        other => Message::from_value(other).map(Incoming::Single),
+        Some(b'[') => {
+            let items: Vec<Value> = serde_json::from_slice(bytes).map_err(parse_error)?;
+            if items.is_empty() {
+                return Err(ErrorResponse::new(
+                    None,
+                    ErrorObject::invalid_request("an empty batch is not a valid request"),
+                ));
+            }
+            Ok(Incoming::Batch(items.into_iter().map(Message::from_value).collect()))
+        }
+        _ => {
+            // Not an object or array: still tell malformed text from valid JSON.
+            serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(parse_error)?;
+            Err(not_a_message())
+        }
     }
+}
+
+/// The members of a JSON-RPC message, as sent. `Some(Value::Null)` is an
+/// explicit `null`, `None` an absent member.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default, deserialize_with = "present")]
+    jsonrpc: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    params: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    result: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    error: Option<Value>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 impl Message {
     /// Classifies a JSON value as a JSON-RPC message.
     pub fn from_value(value: Value) -> Result<Message, ErrorResponse> {
-        let Value::Object(mut obj) = value else {
+        if !value.is_object() {
             return Err(ErrorResponse::new(None, ErrorObject::invalid_request("a JSON-RPC message must be an object")));
-        };
-        let id = match obj.remove("id") {
+        }
+        let envelope = Envelope::deserialize(value)
+            .map_err(|e| ErrorResponse::new(None, ErrorObject::invalid_request(e.to_string())))?;
+        Message::from_envelope(envelope)
+    }
+
+    fn from_envelope(envelope: Envelope) -> Result<Message, ErrorResponse> {
+        let Envelope { jsonrpc, id, method, params, result, error } = envelope;
+        let id = match id {
             None => None,
             Some(raw) => Some(
                 RequestId::from_value(raw)
@@ -137,14 +185,14 @@ impl Message {
             ),
         };
         let invalid = |why: &str| ErrorResponse::new(id.clone(), ErrorObject::invalid_request(why));
-        if obj.get("jsonrpc").and_then(Value::as_str) != Some(JSONRPC_VERSION) {
+        if jsonrpc.as_ref().and_then(Value::as_str) != Some(JSONRPC_VERSION) {
             return Err(invalid("\"jsonrpc\" must be \"2.0\""));
         }
-        if let Some(method) = obj.remove("method") {
+        if let Some(method) = method {
             let Value::String(method) = method else {
                 return Err(invalid("\"method\" must be a string"));
             };
-            let params = match obj.remove("params") {
+            let params = match params {
                 None | Some(Value::Null) => None,
                 Some(Value::Object(map)) => Some(map),
                 Some(_) => return Err(invalid("\"params\" must be an object")),
@@ -154,7 +202,7 @@ impl Message {
                 None => Message::Notification(Notification { jsonrpc: Version, method, params }),
             });
         }
-        match (id, obj.remove("result"), obj.remove("error")) {
+        match (id, result, error) {
             (Some(id), Some(result), None) => Ok(Message::Response(Response { jsonrpc: Version, id, result })),
             (id, None, Some(error)) => {
                 let error: ErrorObject = serde_json::from_value(error)

@@ -194,6 +194,7 @@ impl ServerBuilder {
         self.catalog.advertise(&mut capabilities);
         Server {
             inner: Arc::new(Inner {
+                info_json: serde_json::to_value(&self.info).expect("Implementation serialises"),
                 info: self.info,
                 instructions: self.instructions,
                 tools: self.tools,

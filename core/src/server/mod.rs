@@ -45,6 +45,8 @@ pub struct Server {
 
 struct Inner {
     info: Implementation,
+    /// `info` as JSON, for the `_meta` of stateless-era results.
+    info_json: serde_json::Value,
     instructions: Option<String>,
     tools: Vec<Entry>,
     tool_index: HashMap<String, usize>,

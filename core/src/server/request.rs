@@ -81,7 +81,11 @@ impl ClientRequest {
 
 fn typed<T: DeserializeOwned>(params: Option<Map<String, Value>>) -> Result<T, ErrorObject> {
     let value = Value::Object(params.unwrap_or_default());
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    // The fast path; only a failure pays for locating the offending field.
+    if let Ok(typed) = T::deserialize(&value) {
+        return Ok(typed);
+    }
+    serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." {

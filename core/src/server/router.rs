@@ -185,7 +185,7 @@ impl Server {
                 }
             }
         };
-        era::dress(&mut result, version, cache, &self.server_info_json());
+        era::dress(&mut result, version, cache, &self.inner.info_json);
         Ok(Some(result))
     }
 
@@ -223,10 +223,6 @@ impl Server {
 
     pub(super) fn cacheable(&self) -> Cache {
         Cache::Ttl { ttl_ms: u64::try_from(self.inner.list_ttl.as_millis()).unwrap_or(u64::MAX) }
-    }
-
-    fn server_info_json(&self) -> Value {
-        serde_json::to_value(&self.inner.info).expect("Implementation serialises")
     }
 
     fn notification(&self, conn: &Connection, notification: Notification) {

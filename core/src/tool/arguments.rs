@@ -35,7 +35,11 @@ impl Arguments {
     /// ```
     pub fn parse<T: DeserializeOwned>(self, tool: &str) -> Result<T, ToolError> {
         let value = Value::Object(self.0);
-        serde_path_to_error::deserialize(value).map_err(|err| {
+        // The fast path; only a failure pays for locating the offending field.
+        if let Ok(parsed) = T::deserialize(&value) {
+            return Ok(parsed);
+        }
+        serde_path_to_error::deserialize(&value).map_err(|err| {
             let path = err.path().to_string();
             let inner = err.into_inner().to_string();
             let message = if path == "." || inner.contains('`') && inner.starts_with("missing field") {

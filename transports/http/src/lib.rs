@@ -47,6 +47,7 @@
 mod body;
 mod config;
 mod guard;
+mod outbox;
 mod reply;
 mod respond;
 mod sessions;

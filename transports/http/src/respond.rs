@@ -2,6 +2,7 @@
 //! produced nothing but its result, SSE when notifications came first.
 
 use crate::body::{channel_body, full, sse_event, McpBody};
+use crate::outbox::Outbox;
 use crate::reply;
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -15,27 +16,30 @@ use tokio::sync::mpsc;
 /// Collects what a request sends the client before its result:
 /// notifications, and (streaming deployments) server → client requests.
 struct Sink {
-    tx: mpsc::Sender<Message>,
+    outbox: Arc<Outbox>,
     requests: bool,
 }
 
 #[async_trait]
 impl Notify for Sink {
     async fn notify(&self, notification: Notification) {
-        let _ = self.tx.send(Message::Notification(notification)).await;
+        self.outbox.push(Message::Notification(notification)).await;
     }
 
     async fn request(&self, request: Request) -> bool {
-        self.requests && self.tx.send(Message::Request(request)).await.is_ok()
+        if self.requests {
+            self.outbox.push(Message::Request(request)).await;
+        }
+        self.requests
     }
 }
 
 /// A sink and the receiver [`respond`] reads it from. `requests`: whether
 /// server → client requests can travel (only on a streamed response whose
 /// answer can come back to this process).
-pub(crate) fn sink(requests: bool) -> (Arc<dyn Notify>, mpsc::Receiver<Message>) {
-    let (tx, rx) = mpsc::channel(64);
-    (Arc::new(Sink { tx, requests }), rx)
+pub(crate) fn sink(requests: bool) -> (Arc<dyn Notify>, Arc<Outbox>) {
+    let outbox = Arc::new(Outbox::default());
+    (Arc::new(Sink { outbox: outbox.clone(), requests }), outbox)
 }
 
 /// How to answer one POST.
@@ -47,7 +51,7 @@ pub(crate) struct Mode {
     pub(crate) cancel_on_disconnect: bool,
 }
 
-pub(crate) async fn respond<F>(reply: F, mut notes: mpsc::Receiver<Message>, mode: Mode) -> Response<McpBody>
+pub(crate) async fn respond<F>(reply: F, notes: Arc<Outbox>, mode: Mode) -> Response<McpBody>
 where
     F: Future<Output = Option<Reply>> + Send + 'static,
 {
@@ -57,12 +61,12 @@ where
         tokio::select! {
             biased;
             done = &mut reply => {
-                while let Ok(n) = notes.try_recv() {
+                while let Some(n) = notes.try_pop() {
                     early.push(n);
                 }
                 return buffered(early, done);
             }
-            Some(n) = notes.recv() => {
+            n = notes.pop() => {
                 if mode.streaming {
                     break n;
                 }
@@ -77,7 +81,7 @@ where
             tokio::select! {
                 biased;
                 done = &mut reply => {
-                    while let Ok(n) = notes.try_recv() {
+                    while let Some(n) = notes.try_pop() {
                         let _ = tx.send(event_of(&n)).await;
                     }
                     if let Some(done) = done {
@@ -85,7 +89,7 @@ where
                     }
                     return;
                 }
-                Some(n) = notes.recv() => {
+                n = notes.pop() => {
                     open = open && tx.send(event_of(&n)).await.is_ok();
                     if !open && mode.cancel_on_disconnect {
                         return;
