@@ -9,7 +9,7 @@ use crate::protocol::{
     progress::{self, ProgressParams, ProgressToken},
     ProtocolVersion,
 };
-use crate::session::SessionHandle;
+use crate::session::{SessionError, SessionHandle, SessionId, SessionManager};
 use async_trait::async_trait;
 use serde_json::Value;
 use std::sync::Arc;
@@ -59,6 +59,7 @@ struct Inner {
     cancellation: CancellationToken,
     deadline: Instant,
     channel: Channel,
+    sessions: Option<Arc<dyn SessionManager>>,
 }
 
 /// Builds a [`ToolContext`]; the router does this for every call, tests and
@@ -82,6 +83,7 @@ impl ToolContext {
                 cancellation: CancellationToken::new(),
                 deadline,
                 channel: Channel::None,
+                sessions: None,
             },
         }
     }
@@ -89,6 +91,18 @@ impl ToolContext {
     /// The session of this call (see [`SessionHandle`]).
     pub fn session(&self) -> &SessionHandle {
         &self.inner.session
+    }
+
+    /// Starts a new session owned by the caller and returns its id: the
+    /// state handle a stateless-era client passes back as the
+    /// `state_handle` argument ([`crate::session::STATE_HANDLE_ARG`]) so
+    /// that later calls share state.
+    pub async fn create_state_handle(&self) -> Result<SessionId, ToolError> {
+        let Some(sessions) = &self.inner.sessions else {
+            return Err(ToolError::Session(SessionError::NoSession { hint: "this server keeps no sessions".into() }));
+        };
+        let session = sessions.create(self.inner.principal.as_ref()).await?;
+        Ok(session.id().clone())
     }
 
     /// The authenticated caller, when the transport knows one.
@@ -208,6 +222,12 @@ impl ToolContextBuilder {
     /// The token that cancels the call.
     pub fn cancellation(mut self, token: CancellationToken) -> Self {
         self.inner.cancellation = token;
+        self
+    }
+
+    /// The session manager, for [`ToolContext::create_state_handle`].
+    pub fn sessions(mut self, sessions: Option<Arc<dyn SessionManager>>) -> Self {
+        self.inner.sessions = sessions;
         self
     }
 

@@ -63,7 +63,7 @@ pub use resource::{
     UriTemplateError,
 };
 pub use server::{stateless_version, unsupported_version, Connection, Reply, Server, ServerBuilder};
-pub use session::{Session, SessionError, SessionHandle, SessionId, SessionManager, SessionState};
+pub use session::{Session, SessionError, SessionHandle, SessionId, SessionManager, SessionState, STATE_HANDLE_ARG};
 pub use tool::{
     input_schema, marker, Arguments, IntoToolResult, IntoTools, OutputShape, Registered, StatefulTool, Structured,
     Tool, ToolSet,

@@ -10,6 +10,12 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::sync::Arc;
 
+/// The tool argument that carries a state handle in the stateless era
+/// (SEP-2567): a session id minted by [`crate::ToolContext::create_state_handle`]
+/// and passed back by the client on later calls. The router opens it (for
+/// the same principal only) and [`crate::ToolContext::session`] serves it.
+pub const STATE_HANDLE_ARG: &str = "state_handle";
+
 /// The tool-visible state of one session: key → JSON value.
 pub type SessionState = Map<String, Value>;
 

@@ -31,7 +31,7 @@ async def exercise(c: Client, mode: str) -> None:
     expected = "2025-11-25" if mode == "legacy" else "2026-07-28"
     assert c.protocol_version == expected
     names = [t.name for t in (await c.list_tools()).tools]
-    assert names == ["say_hello_world", "increment_counter", "get_counter"]
+    assert {"say_hello_world", "increment_counter", "get_counter", "start_session"} <= set(names), names
     assert text(await c.call_tool("say_hello_world", {})) == "Hello MCP World!"
     bad = await c.call_tool("increment_counter", {"by": "two"})
     assert bad.is_error and "`by`" in text(bad)
@@ -44,9 +44,17 @@ async def exercise(c: Client, mode: str) -> None:
         assert text(await c.call_tool("increment_counter", {})) == "2"
         assert text(await c.call_tool("get_counter", {})) == "2"
     else:
-        # Stateless: no session, so session tools say so instead of inventing state.
+        # Stateless: no session unless the client passes a state handle (SEP-2567).
         result = await c.call_tool("increment_counter", {})
-        assert result.is_error and "session" in text(result)
+        assert result.is_error and "state_handle" in text(result)
+        handle = (await c.call_tool("start_session", {})).structured_content["state_handle"]
+        assert text(await c.call_tool("increment_counter", {"state_handle": handle})) == "1"
+        assert text(await c.call_tool("increment_counter", {"state_handle": handle, "by": 2})) == "3"
+        assert text(await c.call_tool("get_counter", {"state_handle": handle})) == "3"
+        other = (await c.call_tool("start_session", {})).structured_content["state_handle"]
+        assert text(await c.call_tool("get_counter", {"state_handle": other})) == "0"
+        unknown = await c.call_tool("get_counter", {"state_handle": "0" * 32})
+        assert unknown.is_error and "unknown or has expired" in text(unknown)
 
 
 @pytest.mark.parametrize("mode", ERAS)

@@ -9,7 +9,8 @@ mod prompts;
 mod resources;
 mod tools;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use lambda_mcp_bin_common::{init_logs, LogFormat};
 use lambda_mcp_core::Server;
 use lambda_mcp_http::{HttpConfig, McpHttp};
 use lambda_mcp_sessions::MemorySessions;
@@ -29,12 +30,6 @@ struct Args {
     /// Log format on stderr (filter with RUST_LOG, default `info`).
     #[arg(long, env = "MCP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     log_format: LogFormat,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum LogFormat {
-    Pretty,
-    Json,
 }
 
 fn server() -> Server {
@@ -68,31 +63,6 @@ fn server() -> Server {
     prompts::register(resources::register(builder)).build()
 }
 
-fn init_logs(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match format {
-        LogFormat::Pretty => logs.init(),
-        LogFormat::Json => logs.json().init(),
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-}
-
 async fn serve_http(bind: SocketAddr) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -102,7 +72,9 @@ async fn serve_http(bind: SocketAddr) -> Result<(), String> {
     }
     tracing::info!(address = %local, "serving MCP at http://{local}/mcp");
     let mcp = McpHttp::new(server(), config);
-    lambda_mcp_hyper::serve(listener, mcp, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    lambda_mcp_hyper::serve(listener, mcp, lambda_mcp_bin_common::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -110,7 +82,7 @@ async fn serve_http(bind: SocketAddr) -> Result<(), String> {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
-    init_logs(args.log_format);
+    init_logs(args.log_format, "info");
     if args.stdio {
         return lambda_mcp_stdio::serve_stdio(server()).await.map_err(|e| e.to_string());
     }

@@ -1,6 +1,7 @@
 //! `mcp-http`: every example tool over Streamable HTTP at `/mcp`.
 
 use clap::{Parser, ValueEnum};
+use lambda_mcp_bin_common::{init_logs, LogFormat};
 use lambda_mcp_core::Server;
 use lambda_mcp_http::{HttpConfig, McpHttp};
 use lambda_mcp_sessions::MemorySessions;
@@ -50,12 +51,6 @@ enum SessionStore {
     Dynamodb,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum LogFormat {
-    Pretty,
-    Json,
-}
-
 fn server(args: &Args) -> Result<Server, String> {
     let sessions = match args.session_store {
         SessionStore::Memory => Arc::new(MemorySessions::default()),
@@ -67,7 +62,8 @@ fn server(args: &Args) -> Result<Server, String> {
         .call_timeout(Duration::from_secs(args.call_timeout_secs))
         .tool(lambda_mcp_tool_hello::say_hello_world)
         .tool(lambda_mcp_tool_counter::increment_counter)
-        .tool(lambda_mcp_tool_counter::get_counter);
+        .tool(lambda_mcp_tool_counter::get_counter)
+        .tool(lambda_mcp_tool_counter::start_session);
     if let Some(secret) = &args.state_secret {
         builder = builder.state_secret(secret);
     }
@@ -88,43 +84,19 @@ fn http_config(args: &Args) -> HttpConfig {
     config
 }
 
-fn init_logs(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match format {
-        LogFormat::Pretty => logs.init(),
-        LogFormat::Json => logs.json().init(),
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => return std::future::pending().await,
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-}
-
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
-    init_logs(args.log_format);
+    init_logs(args.log_format, "info");
     let server = server(&args)?;
     let listener =
         tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %local, auth = args.auth_token.is_some(), "serving MCP at http://{local}/mcp");
     let mcp = McpHttp::new(server, http_config(&args));
-    lambda_mcp_hyper::serve(listener, mcp, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    lambda_mcp_hyper::serve(listener, mcp, lambda_mcp_bin_common::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `mcp-stdio`: every example tool, served over stdin/stdout with
 //! in-memory session state. Point a desktop MCP client at this binary.
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use lambda_mcp_bin_common::{init_logs, LogFormat};
 use lambda_mcp_core::Server;
 use lambda_mcp_sessions::MemorySessions;
 use std::sync::Arc;
@@ -19,12 +20,6 @@ struct Args {
     log_format: LogFormat,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum LogFormat {
-    Pretty,
-    Json,
-}
-
 fn server(args: &Args) -> Server {
     Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
@@ -33,21 +28,13 @@ fn server(args: &Args) -> Server {
         .tool(lambda_mcp_tool_hello::say_hello_world)
         .tool(lambda_mcp_tool_counter::increment_counter)
         .tool(lambda_mcp_tool_counter::get_counter)
+        .tool(lambda_mcp_tool_counter::start_session)
         .build()
-}
-
-fn init_logs(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match format {
-        LogFormat::Pretty => logs.init(),
-        LogFormat::Json => logs.json().init(),
-    }
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    init_logs(args.log_format);
+    init_logs(args.log_format, "warn");
     lambda_mcp_stdio::serve_stdio(server(&args)).await
 }

@@ -77,8 +77,8 @@ impl Connection {
         match (&self.inner.session, era) {
             (Some(s), _) => SessionHandle::new(s.clone()),
             (None, Era::Stateless) => SessionHandle::none(
-                "requests of the stateless 2026-07-28 revision carry no session; \
-                 connect with the initialize handshake (protocol 2025-11-25 or older) to keep state",
+                "requests of the stateless 2026-07-28 revision carry no session: pass a `state_handle` \
+                 argument (a tool of this server creates one), or connect with the initialize handshake",
             ),
             (None, Era::Handshake) => SessionHandle::none("this server keeps no sessions"),
         }

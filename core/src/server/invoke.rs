@@ -6,6 +6,7 @@ use super::era::RequestScope;
 use super::request_state::Binding;
 use super::Server;
 use crate::context::{Notify, ToolContext};
+use crate::session::{SessionHandle, SessionManager};
 use crate::interaction::{Channel, Rounds};
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::tool::actor::panic_message;
@@ -29,9 +30,22 @@ impl Call<'_> {
     /// The context a handler sees. `answers`: the client's answers to
     /// earlier input requests (stateless era).
     pub(super) fn context(&self, timeout: Duration, answers: Map<String, Value>) -> ToolContext {
+        self.context_with(timeout, answers, self.conn.session_handle(self.scope.version.era()), None)
+    }
+
+    /// [`Call::context`] with the session chosen by the caller (a state
+    /// handle) and the manager that mints handles.
+    pub(super) fn context_with(
+        &self,
+        timeout: Duration,
+        answers: Map<String, Value>,
+        session: SessionHandle,
+        sessions: Option<Arc<dyn SessionManager>>,
+    ) -> ToolContext {
         ToolContext::builder(self.id.clone(), self.scope.version, Instant::now() + timeout)
             .channel(self.channel(answers))
-            .session(self.conn.session_handle(self.scope.version.era()))
+            .session(session)
+            .sessions(sessions)
             .principal(self.conn.principal().cloned())
             .progress_token(self.scope.progress_token.clone())
             .log_level(self.scope.log_level)

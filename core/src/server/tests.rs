@@ -13,6 +13,7 @@ mod capabilities;
 mod interaction;
 mod prompts;
 mod resources;
+mod state_handles;
 mod subscriptions;
 
 struct Echo;

@@ -6,6 +6,7 @@ use super::request_state::Binding;
 use super::Server;
 use crate::context::ToolContext;
 use crate::error::ToolError;
+use crate::session::{SessionError, SessionHandle, SessionId, STATE_HANDLE_ARG};
 use crate::jsonrpc::{ErrorCode, ErrorObject};
 use crate::protocol::{CallToolParams, CallToolResult, Era, ProtocolVersion, ToolInfo};
 use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
@@ -44,7 +45,11 @@ impl Server {
         };
         let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
         let timeout = self.inner.call_timeout;
-        let ctx = call.context(timeout, answers.clone());
+        let session = match self.state_handle_session(&call, &arguments).await {
+            Ok(session) => session,
+            Err(refused) => return Ok(Some(serde_json::to_value(refused.into_result()).expect("results serialise"))),
+        };
+        let ctx = call.context_with(timeout, answers.clone(), session, self.inner.sessions.clone());
         let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
         let outcome = tokio::select! {
             biased;
@@ -91,6 +96,27 @@ async fn invoke(entry: &Entry, args: Arguments, ctx: &ToolContext) -> Result<Cal
             addr.send(call)
                 .await
                 .unwrap_or_else(|e| Err(ToolError::failed(format!("tool `{}` is unavailable: {e}", entry.info.name))))
+        }
+    }
+}
+
+impl Server {
+    /// The session of a call: in the stateless era, the one its
+    /// `state_handle` argument names (opened for the caller only); else the
+    /// connection's.
+    async fn state_handle_session(&self, call: &Call<'_>, arguments: &Value) -> Result<SessionHandle, ToolError> {
+        let era = call.scope.version.era();
+        let handle = arguments.get(STATE_HANDLE_ARG).and_then(Value::as_str);
+        let (Era::Stateless, Some(handle), Some(sessions)) = (era, handle, &self.inner.sessions) else {
+            return Ok(call.conn.session_handle(era));
+        };
+        let id = SessionId::new(handle);
+        match sessions.open(&id, call.conn.principal()).await {
+            Ok(session) => Ok(SessionHandle::new(session)),
+            Err(SessionError::NotFound(_)) => Err(ToolError::Session(SessionError::NoSession {
+                hint: format!("the state handle {handle:?} is unknown or has expired; create a new one"),
+            })),
+            Err(e) => Err(ToolError::Session(e)),
         }
     }
 }
