@@ -63,7 +63,9 @@ fn server(args: &Args) -> Result<Server, String> {
         .tool(lambda_mcp_tool_hello::say_hello_world)
         .tool(lambda_mcp_tool_counter::increment_counter)
         .tool(lambda_mcp_tool_counter::get_counter)
-        .tool(lambda_mcp_tool_counter::start_session);
+        .tool(lambda_mcp_tool_counter::start_session)
+        .tool(lambda_mcp_tool_web_search::WebSearch::from_env().map_err(|e| e.to_string())?)
+        .tool(lambda_mcp_tool_s3::S3Buckets::from_env());
     if let Some(secret) = &args.state_secret {
         builder = builder.state_secret(secret);
     }

@@ -20,8 +20,9 @@ struct Args {
     log_format: LogFormat,
 }
 
-fn server(args: &Args) -> Server {
-    Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
+fn server(args: &Args) -> std::io::Result<Server> {
+    let web_search = lambda_mcp_tool_web_search::WebSearch::from_env().map_err(std::io::Error::other)?;
+    Ok(Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
         .sessions(Arc::new(MemorySessions::default()))
         .call_timeout(Duration::from_secs(args.call_timeout_secs))
@@ -29,12 +30,14 @@ fn server(args: &Args) -> Server {
         .tool(lambda_mcp_tool_counter::increment_counter)
         .tool(lambda_mcp_tool_counter::get_counter)
         .tool(lambda_mcp_tool_counter::start_session)
-        .build()
+        .tool(web_search)
+        .tool(lambda_mcp_tool_s3::S3Buckets::from_env())
+        .build())
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     init_logs(args.log_format, "warn");
-    lambda_mcp_stdio::serve_stdio(server(&args)).await
+    lambda_mcp_stdio::serve_stdio(server(&args)?).await
 }
