@@ -22,8 +22,10 @@ async fn bump(ctx: &ToolContext, #[serde(rename = "state_handle")] _handle: Opti
 }
 
 /// A tiny owner-checking manager (the real ones live in lambda-mcp-sessions).
+type Owners = HashMap<SessionId, (Option<Principal>, Arc<Counter>)>;
+
 #[derive(Default)]
-struct Owned(Mutex<HashMap<SessionId, (Option<Principal>, Arc<Counter>)>>);
+struct Owned(Mutex<Owners>);
 
 struct Counter(SessionId, Mutex<i64>);
 
@@ -78,7 +80,11 @@ impl SessionManager for Owned {
 async fn call(s: &Server, who: &str, name: &str, args: Value) -> Value {
     let conn = Connection::new(None, Some(Principal::new(who)));
     let p = json!({"_meta": stateless_meta(), "name": name, "arguments": args});
-    let m = s.handle(&conn, Message::Request(Request::new(1, "tools/call", p.as_object().cloned())), Arc::new(Collect::default()));
+    let m = s.handle(
+        &conn,
+        Message::Request(Request::new(1, "tools/call", p.as_object().cloned())),
+        Arc::new(Collect::default()),
+    );
     result(m.await.unwrap())
 }
 
