@@ -21,9 +21,10 @@ async fn bump(ctx: &ToolContext, #[serde(rename = "state_handle")] _handle: Opti
     Ok(ctx.session().increment("n", 1).await?)
 }
 
-/// A tiny owner-checking manager (the real ones live in lambda-mcp-sessions).
+/// Handle → (owner, session).
 type Owners = HashMap<SessionId, (Option<Principal>, Arc<Counter>)>;
 
+/// A tiny owner-checking manager (the real ones live in lambda-mcp-sessions).
 #[derive(Default)]
 struct Owned(Mutex<Owners>);
 
