@@ -2,9 +2,9 @@
 
 use clap::{Parser, ValueEnum};
 use lambda_mcp_bin_common::{init_logs, LogFormat};
-use lambda_mcp_core::Server;
+use lambda_mcp_core::{Server, SessionManager};
 use lambda_mcp_http::{HttpConfig, McpHttp};
-use lambda_mcp_sessions::MemorySessions;
+use lambda_mcp_sessions::{DynamoStore, MemorySessions, SessionConfig, StoreSessions};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +19,17 @@ struct Args {
     /// Where session state lives.
     #[arg(long, env = "MCP_SESSION_STORE", value_enum, default_value_t = SessionStore::Memory)]
     session_store: SessionStore,
+    /// The DynamoDB table of `--session-store dynamodb` (AWS settings from the
+    /// standard chain; `AWS_ENDPOINT_URL_DYNAMODB` reaches a local server).
+    #[arg(long, env = "MCP_SESSION_TABLE", default_value = lambda_mcp_sessions::dynamodb::DEFAULT_TABLE)]
+    session_table: String,
+    /// Create the session table if it is missing (for local runs; in
+    /// production the deployment template creates it).
+    #[arg(long)]
+    create_table: bool,
+    /// How long a session lives without activity, in seconds.
+    #[arg(long, env = "MCP_SESSION_TTL_SECS", default_value_t = 3600)]
+    session_ttl_secs: u64,
     /// Require `Authorization: Bearer <token>` (unset: no authentication).
     #[arg(long, env = "MCP_AUTH_TOKEN", hide_env_values = true)]
     auth_token: Option<String>,
@@ -51,11 +62,25 @@ enum SessionStore {
     Dynamodb,
 }
 
-fn server(args: &Args) -> Result<Server, String> {
-    let sessions = match args.session_store {
-        SessionStore::Memory => Arc::new(MemorySessions::default()),
-        SessionStore::Dynamodb => return Err("--session-store dynamodb is not available in this build yet".into()),
-    };
+async fn sessions(args: &Args) -> Result<Arc<dyn SessionManager>, String> {
+    let ttl = Duration::from_secs(args.session_ttl_secs);
+    Ok(match args.session_store {
+        SessionStore::Memory => Arc::new(MemorySessions::with_idle_ttl(ttl)),
+        SessionStore::Dynamodb => {
+            let store = DynamoStore::from_env(&args.session_table).await;
+            if args.create_table {
+                let created =
+                    store.create_table().await.map_err(|e| format!("cannot create {}: {e}", store.table()))?;
+                tracing::info!(table = store.table(), created, "session table ready");
+            }
+            let sessions = StoreSessions::new(store, SessionConfig::default().ttl(ttl))
+                .map_err(|e| format!("cannot start the session actors: {e}"))?;
+            Arc::new(sessions)
+        }
+    })
+}
+
+fn server(args: &Args, sessions: Arc<dyn SessionManager>) -> Result<Server, String> {
     let mut builder = Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
         .sessions(sessions)
@@ -90,7 +115,7 @@ fn http_config(args: &Args) -> HttpConfig {
 async fn main() -> Result<(), String> {
     let args = Args::parse();
     init_logs(args.log_format, "info");
-    let server = server(&args)?;
+    let server = server(&args, sessions(&args).await?)?;
     let listener =
         tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
