@@ -140,5 +140,21 @@ pub(super) fn missing_capability(capability: &str) -> ErrorObject {
 
 /// Saves what the handler changed in the session.
 pub(super) async fn flush(ctx: &ToolContext) -> Result<(), ErrorObject> {
-    ctx.session().flush().await.map_err(|e| ErrorObject::internal(e.to_string()))
+    bounded_flush(ctx).await.map_err(|e| ErrorObject::internal(e.to_string()))
+}
+
+/// How long a flush may take past the call's deadline, so that a call that
+/// used its whole deadline can still save what it changed.
+const FLUSH_GRACE: Duration = Duration::from_secs(2);
+
+/// Flushes the call's session within its deadline (or a short grace after
+/// it): a slow or throttled store cannot hold the response forever.
+pub(super) async fn bounded_flush(ctx: &ToolContext) -> Result<(), crate::SessionError> {
+    let limit = std::cmp::max(ctx.deadline(), Instant::now() + FLUSH_GRACE);
+    match tokio::time::timeout_at(limit.into(), ctx.session().flush()).await {
+        Ok(flushed) => flushed,
+        Err(_) => Err(crate::SessionError::Store(
+            "the session store did not answer in time; state may not have been saved".into(),
+        )),
+    }
 }

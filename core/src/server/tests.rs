@@ -474,3 +474,43 @@ async fn a_failed_flush_turns_the_call_into_an_error() {
 fn ids_round_trip() {
     assert_eq!(RequestId::from("a").to_string(), "\"a\"");
 }
+
+/// A store that never answers a flush.
+struct Stuck(Unsaved);
+
+#[async_trait]
+impl Session for Stuck {
+    fn id(&self) -> &SessionId {
+        self.0.id()
+    }
+    async fn get(&self, key: &str) -> Result<Option<Value>, SessionError> {
+        self.0.get(key).await
+    }
+    async fn set(&self, key: &str, value: Value) -> Result<(), SessionError> {
+        self.0.set(key, value).await
+    }
+    async fn remove(&self, key: &str) -> Result<(), SessionError> {
+        self.0.remove(key).await
+    }
+    async fn increment(&self, key: &str, delta: i64) -> Result<i64, SessionError> {
+        self.0.increment(key, delta).await
+    }
+    async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError> {
+        self.0.update(f).await
+    }
+    async fn flush(&self) -> Result<(), SessionError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn a_stuck_store_is_bounded_by_the_deadline() {
+    let s = Server::builder("test", "1").tool(Echo).call_timeout(Duration::from_millis(50)).build();
+    let session: Arc<dyn Session> = Arc::new(Stuck(Unsaved(SessionId::new("s"), Mutex::default())));
+    let conn = Connection::resumed(session, None, crate::ProtocolVersion::V2025_11_25);
+    let started = std::time::Instant::now();
+    let r = result(send(&s, &conn, 1, "tools/call", json!({"name": "echo", "arguments": {"text": "x"}})).await);
+    assert_eq!(r["isError"], true);
+    assert!(r["content"][0]["text"].as_str().unwrap().contains("did not answer in time"), "{r}");
+    assert!(started.elapsed() < Duration::from_secs(4), "bounded: {:?}", started.elapsed());
+}

@@ -1,6 +1,6 @@
 //! `tools/list` and `tools/call`.
 
-use super::invoke::{missing_capability, Call};
+use super::invoke::{bounded_flush, missing_capability, Call};
 use super::pagination;
 use super::request_state::Binding;
 use super::Server;
@@ -76,7 +76,7 @@ impl Server {
                 ToolError::DeadlineExceeded { tool: params.name, after: timeout }.into_result()
             }
         };
-        if let Err(err) = ctx.session().flush().await {
+        if let Err(err) = bounded_flush(&ctx).await {
             result = ToolError::from(err).into_result();
         }
         if !call.scope.version.has_structured_output() {
