@@ -16,7 +16,7 @@ mod support;
 
 use lambda_mcp_core::context::Discard;
 use lambda_mcp_core::jsonrpc::{Message, Request};
-use lambda_mcp_core::{tool, Connection, ProtocolVersion, Server, SessionManager, ToolContext, ToolError};
+use lambda_mcp_core::{tool, Connection, ProtocolVersion, Server, SessionManager};
 use lambda_mcp_sessions::{MemorySessions, MemoryStore, RequestCounter, SessionConfig, StoreSessions};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -26,20 +26,6 @@ use std::time::{Duration, Instant};
 #[tool(read_only)]
 async fn say_hello_world() -> String {
     "Hello MCP World!".into()
-}
-
-/// Adds one to a session number by read-modify-write (`update`).
-#[tool]
-async fn bump_by_update(ctx: &ToolContext) -> Result<i64, ToolError> {
-    let n = ctx
-        .session()
-        .update(|state| {
-            let n = state.get("u").and_then(Value::as_i64).unwrap_or(0) + 1;
-            state.insert("u".into(), Value::from(n));
-            n
-        })
-        .await?;
-    Ok(n)
 }
 
 const CALLS: [&str; 4] = ["say_hello_world", "get_counter", "increment_counter", "bump_by_update"];
@@ -60,7 +46,7 @@ async fn measure(
 ) -> Vec<Row> {
     let server = Server::builder("bench", "1")
         .tool(say_hello_world)
-        .tool(bump_by_update)
+        .tool(support::bump_by_update)
         .tool(lambda_mcp_tool_counter::increment_counter)
         .tool(lambda_mcp_tool_counter::get_counter)
         .sessions(sessions.clone())

@@ -11,8 +11,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_mcp_core::context::Discard;
 use lambda_mcp_core::jsonrpc::{Message, Request};
 use lambda_mcp_core::{
-    tool, Connection, ProtocolVersion, Server, SessionError, SessionHandle, SessionId, SessionManager, ToolContext,
-    ToolError,
+    tool, Connection, ProtocolVersion, Server, SessionError, SessionHandle, SessionId, SessionManager,
 };
 use lambda_mcp_sessions::{
     now_secs, Change, DynamoStore, RequestCounter, SessionConfig, SessionStore, StoreError, StoreSessions,
@@ -190,20 +189,6 @@ async fn two_processes_lose_no_increment() {
     }
 }
 
-/// Adds one to `u` by read-modify-write (a test-only use of `update`).
-#[tool]
-async fn bump(ctx: &ToolContext) -> Result<i64, ToolError> {
-    let n = ctx
-        .session()
-        .update(|state| {
-            let n = state.get("u").and_then(Value::as_i64).unwrap_or(0) + 1;
-            state.insert("u".into(), Value::from(n));
-            n
-        })
-        .await?;
-    Ok(n)
-}
-
 /// Says hello; touches no state.
 #[tool(read_only)]
 async fn hello() -> String {
@@ -212,7 +197,7 @@ async fn hello() -> String {
 
 fn server(sessions: StoreSessions) -> Server {
     Server::builder("sessions-test", "1")
-        .tool(bump)
+        .tool(support::bump_by_update)
         .tool(hello)
         .tool(lambda_mcp_tool_counter::increment_counter)
         .tool(lambda_mcp_tool_counter::get_counter)
@@ -258,7 +243,7 @@ async fn update_read_modify_write_through_two_servers_loses_nothing() {
             tokio::spawn(async move {
                 for i in 0..50 {
                     let (server, conn) = &conns[(client + i) % 2];
-                    let result = call(server, conn, "bump").await;
+                    let result = call(server, conn, "bump_by_update").await;
                     assert_ne!(result["isError"], true, "{result}");
                 }
             })
@@ -289,13 +274,13 @@ async fn a_store_outage_fails_stateful_calls_clearly_and_recovers() {
     assert_eq!(read["isError"], true, "{read}");
     let stateless = call(&a, &conn, "hello").await;
     assert_eq!(text(&stateless), "hello", "{stateless}");
-    let updated = call(&a, &conn, "bump").await;
+    let updated = call(&a, &conn, "bump_by_update").await;
     assert_eq!(updated["isError"], true, "{updated}");
 
     local.restart();
     assert_eq!(text(&call(&a, &conn, "increment_counter").await), "4", "the failed increment did not count");
     assert_eq!(text(&call(&a, &conn, "get_counter").await), "4");
-    assert_eq!(text(&call(&a, &conn, "bump").await), "1");
+    assert_eq!(text(&call(&a, &conn, "bump_by_update").await), "1");
     drop(local);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -11,6 +11,21 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// Adds one to the session number `u` by read-modify-write: the test-only
+/// use of `update`, shared by the DynamoDB tests and the cost benchmark.
+#[lambda_mcp_core::tool]
+pub async fn bump_by_update(ctx: &lambda_mcp_core::ToolContext) -> Result<i64, lambda_mcp_core::ToolError> {
+    let n = ctx
+        .session()
+        .update(|state| {
+            let n = state.get("u").and_then(serde_json::Value::as_i64).unwrap_or(0) + 1;
+            state.insert("u".into(), serde_json::Value::from(n));
+            n
+        })
+        .await?;
+    Ok(n)
+}
+
 /// A running DynamoDB Local; stopped (by PID) when dropped.
 pub struct DynamoDbLocal {
     child: Option<Child>,
