@@ -9,6 +9,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The tool argument that carries a state handle in the stateless era
 /// (SEP-2567): a session id minted by [`crate::ToolContext::create_state_handle`]
@@ -82,9 +83,18 @@ pub enum SessionError {
         /// How many attempts were made.
         attempts: u32,
     },
-    /// The store failed; the change was not saved.
+    /// The store failed while saving: the change was not saved (a store
+    /// that could not be reached may still have applied it).
     #[error("the session store failed, state was not saved: {0}")]
     Store(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The store failed while reading: the state could not be read. Reading
+    /// changes nothing; changes made earlier in the call are unaffected.
+    #[error("the session store failed, state could not be read: {0}")]
+    StoreRead(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The store did not answer before the call's deadline (plus a short
+    /// grace): whether the call's changes were saved is unknown.
+    #[error("the session store did not answer in time; state may not have been saved")]
+    Timeout,
 }
 
 /// One session's state as tools use it. Implementations serialise
@@ -105,8 +115,30 @@ pub trait Session: Send + Sync {
     /// Read-modify-write of the whole state. `f` may run more than once if
     /// a concurrent writer interferes; it must not have side effects.
     async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError>;
-    /// Makes every change so far durable. Called before a response leaves.
+    /// Makes every change made through this value so far durable. Called
+    /// before a response leaves.
     async fn flush(&self) -> Result<(), SessionError>;
+
+    /// A view of this session for one request: its changes are flushed, and
+    /// its flush failures reported, apart from those of other requests of
+    /// the same session running at the same time. `None` (the default):
+    /// requests may share `self` (a session that applies every change at
+    /// once, so a flush has nothing of another request to send).
+    fn for_request(&self) -> Option<Arc<dyn Session>> {
+        None
+    }
+
+    /// Confirms that the session still exists where it is stored (it may
+    /// have been ended or have expired through another process), answering
+    /// [`SessionError::NotFound`] when it does not. Costs at most one store
+    /// round trip, and none when a round trip that started at or after
+    /// `since` (e.g. a read or write of the request being answered) already
+    /// found the session, or when the implementation may trust its cache.
+    /// The default answers `Ok` (nothing is stored elsewhere).
+    async fn confirm(&self, since: Instant) -> Result<(), SessionError> {
+        let _ = since;
+        Ok(())
+    }
 }
 
 /// Creates, finds and ends sessions; used by transports, not tools.
@@ -118,6 +150,13 @@ pub trait SessionManager: Send + Sync {
     async fn open(&self, id: &SessionId, caller: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError>;
     /// Ends a session; `false` when it did not exist.
     async fn end(&self, id: &SessionId) -> Result<bool, SessionError>;
+
+    /// How long a session lives without activity, when the manager knows:
+    /// a transport forgets its own per-session state after as long. The
+    /// default is `None` (the transport picks).
+    fn ttl(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// The session of one call, as [`crate::ToolContext::session`] hands it out:
@@ -131,6 +170,13 @@ impl SessionHandle {
     /// A handle on a live session.
     pub fn new(session: Arc<dyn Session>) -> Self {
         SessionHandle { inner: Ok(session) }
+    }
+
+    /// A handle on `session` for one request (see [`Session::for_request`]):
+    /// what the router gives each call, so that concurrent calls of one
+    /// session flush only their own changes.
+    pub fn for_request(session: &Arc<dyn Session>) -> Self {
+        SessionHandle::new(session.for_request().unwrap_or_else(|| session.clone()))
     }
 
     /// A handle whose every operation fails with [`SessionError::NoSession`].

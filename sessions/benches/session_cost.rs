@@ -13,6 +13,7 @@
 
 #[path = "../tests/support/mod.rs"]
 mod support;
+use support::LocalStores;
 
 use lambda_mcp_core::context::Discard;
 use lambda_mcp_core::jsonrpc::{Message, Request};

@@ -9,9 +9,10 @@
 //! - [`StoreSessions`]: sessions in a [`SessionStore`] ([`DynamoStore`] in
 //!   production, [`MemoryStore`] for tests) behind one write-back actor per
 //!   live session. Reads come from the actor's cache after at most one
-//!   consistent read per request; each call's changes reach the store in one
-//!   conditional `UpdateItem` before its response leaves; concurrent
-//!   increments and updates from any number of processes are never lost.
+//!   consistent read per request; each call's changes (its own only, even
+//!   when calls of the session overlap) reach the store in one conditional
+//!   `UpdateItem` before its response leaves; concurrent increments and
+//!   updates from any number of processes are never lost.
 //!   The [`actor`] module documents the consistency model, the cache trust
 //!   rule, conflict handling and cancel safety.
 //!

@@ -9,7 +9,9 @@ use actix::prelude::*;
 use async_trait::async_trait;
 use lambda_mcp_core::{Principal, Session, SessionError, SessionId, SessionManager, SessionState};
 use serde_json::Value;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Sessions in a [`SessionStore`] behind one write-back actor per live
 /// session (see the crate docs for the consistency model). Cheap to clone.
@@ -21,6 +23,8 @@ pub struct StoreSessions {
 struct Shared {
     env: Arc<Env>,
     registry: Arc<Registry>,
+    /// The next request scope's number.
+    next_scope: AtomicU64,
 }
 
 impl StoreSessions {
@@ -31,7 +35,8 @@ impl StoreSessions {
         getrandom::fill(&mut token).map_err(|e| std::io::Error::other(e.to_string()))?;
         let env = Env { store: Arc::new(store), config, token: token.iter().map(|b| format!("{b:02x}")).collect() };
         let registry = Registry::start(threads)?;
-        Ok(StoreSessions { shared: Arc::new(Shared { env: Arc::new(env), registry }) })
+        let shared = Shared { env: Arc::new(env), registry, next_scope: AtomicU64::new(1) };
+        Ok(StoreSessions { shared: Arc::new(shared) })
     }
 
     /// How many sessions have a live actor in this process.
@@ -40,7 +45,7 @@ impl StoreSessions {
     }
 
     fn session(&self, id: SessionId) -> Arc<dyn Session> {
-        Arc::new(StoredSessionRef { id, shared: self.shared.clone() })
+        Arc::new(StoredSessionRef::new(id, self.shared.clone()))
     }
 }
 
@@ -50,28 +55,36 @@ impl SessionManager for StoreSessions {
         let env = &self.shared.env;
         let id = new_session_id();
         let stored = StoredSession::new(owner.map(|p| p.as_str().to_owned()), now_secs(), env.config.ttl_secs());
+        let at = Instant::now();
         env.store.create(&id, &stored).await.map_err(|e| to_session_error(&id, e))?;
         let (actor_id, actor_env) = (id.clone(), env.clone());
         self.shared.registry.get_or_start(&id, move |registry, serial| {
-            SessionActor::new(actor_id, actor_env, registry, serial).created(stored)
+            SessionActor::new(actor_id, actor_env, registry, serial).created(stored, at)
         });
         Ok(self.session(id))
     }
 
     async fn open(&self, id: &SessionId, caller: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError> {
-        let handle = StoredSessionRef { id: id.clone(), shared: self.shared.clone() };
-        let owner = handle.ask(|| actor::Open {}).await?;
+        let handle = StoredSessionRef::new(id.clone(), self.shared.clone());
+        let owner = handle.ask(Kind::Read, || actor::Open {}).await?;
         if owner.is_some() && owner.as_deref() != caller.map(Principal::as_str) {
             return Err(SessionError::Forbidden(id.clone()));
         }
         Ok(Arc::new(handle))
     }
 
+    /// Deletes the item first: when the store fails, the session is not
+    /// ended and its actor stays.
     async fn end(&self, id: &SessionId) -> Result<bool, SessionError> {
+        let existed = self.shared.env.store.delete(id, now_secs()).await.map_err(|e| to_session_error(id, e))?;
         if let Some(addr) = self.shared.registry.take(id) {
             addr.do_send(actor::Stop {});
         }
-        self.shared.env.store.delete(id, now_secs()).await.map_err(|e| to_session_error(id, e))
+        Ok(existed)
+    }
+
+    fn ttl(&self) -> Option<Duration> {
+        Some(self.shared.env.config.ttl)
     }
 }
 
@@ -82,13 +95,45 @@ fn to_session_error(id: &SessionId, err: StoreError) -> SessionError {
     }
 }
 
-/// What a tool's `ctx.session()` talks to: an id and the way to its actor.
+/// What a tool's `ctx.session()` talks to: an id, the way to its actor,
+/// and the request scope its changes belong to (each value is a scope of
+/// its own; [`Session::for_request`] makes a new one).
 struct StoredSessionRef {
     id: SessionId,
     shared: Arc<Shared>,
+    scope: u64,
+    /// Whether this scope ever sent a change (then its end is reported).
+    changed: AtomicBool,
+}
+
+/// Whether a message reads or writes, so that its failure says which.
+#[derive(Clone, Copy)]
+enum Kind {
+    Read,
+    Write,
+}
+
+impl Kind {
+    fn fail(self, why: &'static str) -> SessionError {
+        match self {
+            Kind::Read => SessionError::StoreRead(why.into()),
+            Kind::Write => SessionError::Store(why.into()),
+        }
+    }
 }
 
 impl StoredSessionRef {
+    fn new(id: SessionId, shared: Arc<Shared>) -> Self {
+        let scope = shared.next_scope.fetch_add(1, Ordering::Relaxed);
+        StoredSessionRef { id, shared, scope, changed: AtomicBool::new(false) }
+    }
+
+    /// Notes that this scope sent a change.
+    fn changing(&self) -> u64 {
+        self.changed.store(true, Ordering::Relaxed);
+        self.scope
+    }
+
     fn addr(&self) -> Addr<SessionActor> {
         let (id, env) = (self.id.clone(), self.shared.env.clone());
         self.shared
@@ -99,16 +144,16 @@ impl StoredSessionRef {
     /// Sends a message to the session's actor and waits for the answer. A
     /// message the actor never processed (it was stopping) is sent again
     /// to its successor; one it processed is never sent twice.
-    async fn ask<M, T>(&self, make: impl Fn() -> M) -> Result<T, SessionError>
+    async fn ask<M, T>(&self, kind: Kind, make: impl Fn() -> M) -> Result<T, SessionError>
     where
         M: Message<Result = Reply<T>> + Send + 'static,
         SessionActor: Handler<M>,
         T: Send + 'static,
     {
-        Ok(self.ask_at(make).await?.1)
+        Ok(self.ask_at(kind, make).await?.1)
     }
 
-    async fn ask_at<M, T>(&self, make: impl Fn() -> M) -> Result<(Addr<SessionActor>, T), SessionError>
+    async fn ask_at<M, T>(&self, kind: Kind, make: impl Fn() -> M) -> Result<(Addr<SessionActor>, T), SessionError>
     where
         M: Message<Result = Reply<T>> + Send + 'static,
         SessionActor: Handler<M>,
@@ -121,10 +166,23 @@ impl StoredSessionRef {
                 Ok(Ok(value)) => return Ok((addr, value)),
                 Ok(Err(Fail::Session(err))) => return Err(err),
                 Ok(Err(Fail::Moved)) => continue,
-                Err(_) => return Err(SessionError::Store("the session actor stopped".into())),
+                Err(_) => return Err(kind.fail("the session actor stopped")),
             }
         }
-        Err(SessionError::Store("the session actor kept stopping".into()))
+        Err(kind.fail("the session actor kept stopping"))
+    }
+}
+
+impl Drop for StoredSessionRef {
+    fn drop(&mut self) {
+        // Only a scope that changed something can have left changes behind;
+        // with no live actor, nothing is buffered (an actor stops only when
+        // it has nothing left).
+        if self.changed.load(Ordering::Relaxed) {
+            if let Some(addr) = self.shared.registry.get(&self.id) {
+                addr.do_send(actor::EndScope { scope: self.scope });
+            }
+        }
     }
 }
 
@@ -150,23 +208,27 @@ impl Session for StoredSessionRef {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Value>, SessionError> {
-        self.ask(|| actor::Get { key: key.to_owned() }).await
+        self.ask(Kind::Read, || actor::Get { scope: self.scope, key: key.to_owned() }).await
     }
 
     async fn set(&self, key: &str, value: Value) -> Result<(), SessionError> {
-        self.ask(|| actor::Set { key: key.to_owned(), value: value.clone() }).await
+        let scope = self.changing();
+        self.ask(Kind::Write, || actor::Set { scope, key: key.to_owned(), value: value.clone() }).await
     }
 
     async fn remove(&self, key: &str) -> Result<(), SessionError> {
-        self.ask(|| actor::Remove { key: key.to_owned() }).await
+        let scope = self.changing();
+        self.ask(Kind::Write, || actor::Remove { scope, key: key.to_owned() }).await
     }
 
     async fn increment(&self, key: &str, delta: i64) -> Result<i64, SessionError> {
-        self.ask(|| actor::Increment { key: key.to_owned(), delta }).await
+        let scope = self.changing();
+        self.ask(Kind::Write, || actor::Increment { scope, key: key.to_owned(), delta }).await
     }
 
     async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError> {
-        let (addr, first): (_, Snapshot) = self.ask_at(|| actor::TakeSnapshot {}).await?;
+        let (addr, first): (_, Snapshot) =
+            self.ask_at(Kind::Read, || actor::TakeSnapshot { scope: self.scope }).await?;
         let mut lease = Lease { addr: addr.clone(), lease: first.lease, settled: false };
         let mut snapshot = first;
         let attempts = self.shared.env.config.update_attempts;
@@ -181,8 +243,13 @@ impl Session for StoredSessionRef {
             if changes.is_empty() {
                 return Ok(());
             }
-            let write =
-                actor::WriteUpdate { lease: lease.lease, version: snapshot.version, mark: snapshot.mark, changes };
+            let write = actor::WriteUpdate {
+                scope: self.changing(),
+                lease: lease.lease,
+                version: snapshot.version,
+                mark: snapshot.mark,
+                changes,
+            };
             let reply = addr.send(write).await.map_err(|_| SessionError::Store("the session actor stopped".into()))?;
             match reply.await {
                 Ok(Ok(None)) => {
@@ -210,6 +277,14 @@ impl Session for StoredSessionRef {
     }
 
     async fn flush(&self) -> Result<(), SessionError> {
-        self.ask(|| actor::Flush {}).await
+        self.ask(Kind::Write, || actor::Flush { scope: self.scope }).await
+    }
+
+    fn for_request(&self) -> Option<Arc<dyn Session>> {
+        Some(Arc::new(StoredSessionRef::new(self.id.clone(), self.shared.clone())))
+    }
+
+    async fn confirm(&self, since: Instant) -> Result<(), SessionError> {
+        self.ask(Kind::Read, || actor::Confirm { since }).await
     }
 }

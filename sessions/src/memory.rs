@@ -3,6 +3,7 @@ use async_trait::async_trait;
 use lambda_mcp_core::{Principal, Session, SessionError, SessionId, SessionManager, SessionState};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,8 @@ pub struct MemorySession {
     owner: Option<Principal>,
     state: Mutex<SessionState>,
     last_active: Mutex<Instant>,
+    idle_ttl: Duration,
+    ended: AtomicBool,
 }
 
 impl Default for MemorySessions {
@@ -47,6 +50,8 @@ impl SessionManager for MemorySessions {
             owner: owner.cloned(),
             state: Mutex::new(SessionState::new()),
             last_active: Mutex::new(Instant::now()),
+            idle_ttl: self.idle_ttl,
+            ended: AtomicBool::new(false),
         });
         let mut map = self.map();
         let ttl = self.idle_ttl;
@@ -73,7 +78,16 @@ impl SessionManager for MemorySessions {
     }
 
     async fn end(&self, id: &SessionId) -> Result<bool, SessionError> {
-        Ok(self.map().remove(id).is_some())
+        let ended = self.map().remove(id);
+        if let Some(session) = &ended {
+            // Handles still held elsewhere (a transport's cache) learn it at their next `confirm`.
+            session.ended.store(true, Ordering::Relaxed);
+        }
+        Ok(ended.is_some())
+    }
+
+    fn ttl(&self) -> Option<Duration> {
+        Some(self.idle_ttl)
     }
 }
 
@@ -130,6 +144,16 @@ impl Session for MemorySession {
     }
 
     async fn flush(&self) -> Result<(), SessionError> {
+        Ok(())
+    }
+
+    /// Ended or idle past its lifetime: `NotFound`; else the confirmation
+    /// counts as activity.
+    async fn confirm(&self, _since: Instant) -> Result<(), SessionError> {
+        if self.ended.load(Ordering::Relaxed) || self.expired(self.idle_ttl) {
+            return Err(SessionError::NotFound(self.id.clone()));
+        }
+        *self.last_active.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
         Ok(())
     }
 }

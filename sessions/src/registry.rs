@@ -79,6 +79,11 @@ impl Registry {
         addr
     }
 
+    /// The session's live actor, if it has one (none is started).
+    pub(crate) fn get(&self, id: &SessionId) -> Option<Addr<SessionActor>> {
+        self.shard(id).get(id).filter(|slot| slot.addr.connected()).map(|slot| slot.addr.clone())
+    }
+
     /// Forgets an actor that is stopping (only if it is still the current one).
     pub(crate) fn remove(&self, id: &SessionId, serial: u64) {
         let mut shard = self.shard(id);

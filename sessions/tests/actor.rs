@@ -298,3 +298,32 @@ async fn a_dropped_call_leaves_no_half_done_write() {
     assert_eq!(fresh.get::<i64>("n").await.unwrap().unwrap_or(0), n, "the cache and the store agree");
     assert_eq!(fresh.get::<bool>("after").await.unwrap(), Some(true));
 }
+
+#[tokio::test]
+async fn read_and_write_failures_say_what_happened() {
+    let store = Arc::new(Probe::default());
+    let manager = sessions(store.clone());
+    let id = manager.create(None).await.unwrap().id().clone();
+    let s = SessionHandle::new(manager.open(&id, None).await.unwrap());
+    s.get::<i64>("n").await.unwrap();
+    s.flush().await.unwrap();
+    store.down.store(true, Ordering::SeqCst);
+
+    let read = s.get::<i64>("n").await.unwrap_err();
+    assert!(matches!(read, SessionError::StoreRead(_)), "{read:?}");
+    let text = read.to_string();
+    assert!(text.contains("could not be read") && text.contains("connection refused"), "{text}");
+    assert!(!text.contains("saved"), "a failed read saves nothing and loses nothing: {text}");
+    let opened = match sessions(store.clone()).open(&id, None).await {
+        Err(e) => e,
+        Ok(_) => panic!("opened while the store is down"),
+    };
+    assert!(matches!(opened, SessionError::StoreRead(_)), "opening reads: {opened:?}");
+
+    let written = s.increment("n", 1).await.unwrap_err();
+    assert!(matches!(written, SessionError::Store(_)), "{written:?}");
+    assert!(written.to_string().contains("state was not saved"), "{written}");
+    s.set("k", &1).await.unwrap();
+    let flushed = s.flush().await.unwrap_err();
+    assert!(flushed.to_string().contains("state was not saved"), "{flushed}");
+}

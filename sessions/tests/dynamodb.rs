@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use support::DynamoDbLocal;
+use support::{DynamoDbLocal, LocalStores};
 
 fn ops(counter: &RequestCounter) -> BTreeMap<String, u64> {
     let counts = counter.by_operation();
@@ -272,6 +272,7 @@ async fn a_store_outage_fails_stateful_calls_clearly_and_recovers() {
     assert!(text(&failed).contains("state was not saved") && text(&failed).contains("unreachable"), "{failed}");
     let read = call(&a, &conn, "get_counter").await;
     assert_eq!(read["isError"], true, "{read}");
+    assert!(text(&read).contains("could not be read") && !text(&read).contains("saved"), "a read failure: {read}");
     let stateless = call(&a, &conn, "hello").await;
     assert_eq!(text(&stateless), "hello", "{stateless}");
     let updated = call(&a, &conn, "bump_by_update").await;

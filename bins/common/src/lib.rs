@@ -1,6 +1,10 @@
 //! What every binary of the project shares, so each `main.rs` stays a
-//! wiring of config → server → transport: log setup and the shutdown
-//! signal.
+//! wiring of config → server → transport: log setup, the shutdown signal,
+//! and the example tools with their session manager.
+
+mod examples;
+
+pub use examples::{example_tools, session_manager, SessionBackend};
 
 use clap::ValueEnum;
 

@@ -1,7 +1,9 @@
 //! `mcp-conformance-server`: the fixture tools, resources and prompts the
 //! official MCP conformance suite calls by name, over Streamable HTTP at
-//! `/mcp` (default) or over stdio (`--stdio`). Written against the public
-//! API only, as any Lambda MCP user would.
+//! `/mcp` (default), over stdio (`--stdio`), or as a Lambda function
+//! (`--lambda`, or whenever `AWS_LAMBDA_RUNTIME_API` is set: run it as a
+//! `bootstrap` under a Runtime API). Written against the public API only, as
+//! any Lambda MCP user would.
 
 mod fixtures;
 mod interactive;
@@ -27,6 +29,10 @@ struct Args {
     /// Serve over stdin/stdout instead of HTTP.
     #[arg(long)]
     stdio: bool,
+    /// Serve events of the Lambda Runtime API instead of HTTP (the default
+    /// when `AWS_LAMBDA_RUNTIME_API` is set).
+    #[arg(long, conflicts_with = "stdio")]
+    lambda: bool,
     /// Log format on stderr (filter with RUST_LOG, default `info`).
     #[arg(long, env = "MCP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     log_format: LogFormat,
@@ -85,6 +91,9 @@ async fn main() -> Result<(), String> {
     init_logs(args.log_format, "info");
     if args.stdio {
         return lambda_mcp_stdio::serve_stdio(server()).await.map_err(|e| e.to_string());
+    }
+    if args.lambda || std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        return lambda_mcp_lambda::run(server()).await.map_err(|e| e.to_string());
     }
     serve_http(args.bind).await
 }

@@ -1,10 +1,9 @@
 //! `mcp-http`: every example tool over Streamable HTTP at `/mcp`.
 
 use clap::{Parser, ValueEnum};
-use lambda_mcp_bin_common::{init_logs, LogFormat};
+use lambda_mcp_bin_common::{example_tools, init_logs, session_manager, LogFormat, SessionBackend};
 use lambda_mcp_core::{Server, SessionManager};
 use lambda_mcp_http::{HttpConfig, McpHttp};
-use lambda_mcp_sessions::{DynamoStore, MemorySessions, SessionConfig, StoreSessions};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,35 +61,21 @@ enum SessionStore {
     Dynamodb,
 }
 
-async fn sessions(args: &Args) -> Result<Arc<dyn SessionManager>, String> {
-    let ttl = Duration::from_secs(args.session_ttl_secs);
-    Ok(match args.session_store {
-        SessionStore::Memory => Arc::new(MemorySessions::with_idle_ttl(ttl)),
+fn backend(args: &Args) -> SessionBackend {
+    match args.session_store {
+        SessionStore::Memory => SessionBackend::Memory,
         SessionStore::Dynamodb => {
-            let store = DynamoStore::from_env(&args.session_table).await;
-            if args.create_table {
-                let created =
-                    store.create_table().await.map_err(|e| format!("cannot create {}: {e}", store.table()))?;
-                tracing::info!(table = store.table(), created, "session table ready");
-            }
-            let sessions = StoreSessions::new(store, SessionConfig::default().ttl(ttl))
-                .map_err(|e| format!("cannot start the session actors: {e}"))?;
-            Arc::new(sessions)
+            SessionBackend::Dynamodb { table: args.session_table.clone(), create_table: args.create_table }
         }
-    })
+    }
 }
 
 fn server(args: &Args, sessions: Arc<dyn SessionManager>) -> Result<Server, String> {
-    let mut builder = Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
+    let builder = Server::builder("mcp-http", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
         .sessions(sessions)
-        .call_timeout(Duration::from_secs(args.call_timeout_secs))
-        .tool(lambda_mcp_tool_hello::say_hello_world)
-        .tool(lambda_mcp_tool_counter::increment_counter)
-        .tool(lambda_mcp_tool_counter::get_counter)
-        .tool(lambda_mcp_tool_counter::start_session)
-        .tool(lambda_mcp_tool_web_search::WebSearch::from_env().map_err(|e| e.to_string())?)
-        .tool(lambda_mcp_tool_s3::S3Buckets::from_env());
+        .call_timeout(Duration::from_secs(args.call_timeout_secs));
+    let mut builder = example_tools(builder)?;
     if let Some(secret) = &args.state_secret {
         builder = builder.state_secret(secret);
     }
@@ -115,7 +100,8 @@ fn http_config(args: &Args) -> HttpConfig {
 async fn main() -> Result<(), String> {
     let args = Args::parse();
     init_logs(args.log_format, "info");
-    let server = server(&args, sessions(&args).await?)?;
+    let sessions = session_manager(&backend(&args), Duration::from_secs(args.session_ttl_secs)).await?;
+    let server = server(&args, sessions)?;
     let listener =
         tokio::net::TcpListener::bind(args.bind).await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;

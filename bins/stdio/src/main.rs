@@ -2,7 +2,7 @@
 //! in-memory session state. Point a desktop MCP client at this binary.
 
 use clap::Parser;
-use lambda_mcp_bin_common::{init_logs, LogFormat};
+use lambda_mcp_bin_common::{example_tools, init_logs, LogFormat};
 use lambda_mcp_core::Server;
 use lambda_mcp_sessions::MemorySessions;
 use std::sync::Arc;
@@ -21,18 +21,11 @@ struct Args {
 }
 
 fn server(args: &Args) -> std::io::Result<Server> {
-    let web_search = lambda_mcp_tool_web_search::WebSearch::from_env().map_err(std::io::Error::other)?;
-    Ok(Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
+    let builder = Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
         .title("Lambda MCP example tools")
         .sessions(Arc::new(MemorySessions::default()))
-        .call_timeout(Duration::from_secs(args.call_timeout_secs))
-        .tool(lambda_mcp_tool_hello::say_hello_world)
-        .tool(lambda_mcp_tool_counter::increment_counter)
-        .tool(lambda_mcp_tool_counter::get_counter)
-        .tool(lambda_mcp_tool_counter::start_session)
-        .tool(web_search)
-        .tool(lambda_mcp_tool_s3::S3Buckets::from_env())
-        .build())
+        .call_timeout(Duration::from_secs(args.call_timeout_secs));
+    Ok(example_tools(builder).map_err(std::io::Error::other)?.build())
 }
 
 #[tokio::main]

@@ -1,3 +1,4 @@
+use crate::context::ToolContext;
 use crate::interaction::{server_request_id, Answer};
 use crate::jsonrpc::{ErrorObject, Notification, RequestId};
 use crate::principal::Principal;
@@ -6,7 +7,7 @@ use crate::session::{Session, SessionHandle, SessionId};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -73,9 +74,17 @@ impl Connection {
         self.inner.principal.as_ref()
     }
 
+    /// The connection's session, if it has one.
+    pub fn session(&self) -> Option<&Arc<dyn Session>> {
+        self.inner.session.as_ref()
+    }
+
+    /// The session as one request sees it: a per-request view
+    /// ([`SessionHandle::for_request`]), so that overlapping requests of
+    /// the session flush and report only their own changes.
     pub(crate) fn session_handle(&self, era: Era) -> SessionHandle {
         match (&self.inner.session, era) {
-            (Some(s), _) => SessionHandle::new(s.clone()),
+            (Some(s), _) => SessionHandle::for_request(s),
             (None, Era::Stateless) => SessionHandle::none(
                 "requests of the stateless 2026-07-28 revision carry no session: pass a `state_handle` \
                  argument (a tool of this server creates one), or connect with the initialize handshake",
@@ -178,7 +187,7 @@ impl Connection {
         let token = CancellationToken::new();
         let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
         self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
-        InFlight { conn: self.clone(), id: id.clone(), call, token }
+        InFlight { conn: self.clone(), id: id.clone(), call, token, context: OnceLock::new() }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
@@ -214,6 +223,21 @@ pub(crate) struct InFlight {
     id: RequestId,
     call: u64,
     pub(crate) token: CancellationToken,
+    /// The handler's context, once made: whoever ends the request early
+    /// (a cancellation, a panic, a timeout) can still save its session.
+    context: OnceLock<ToolContext>,
+}
+
+impl InFlight {
+    /// Attaches the handler's context (the first one made wins).
+    pub(crate) fn attach(&self, ctx: ToolContext) {
+        let _ = self.context.set(ctx);
+    }
+
+    /// The handler's context, if one was made.
+    pub(crate) fn context(&self) -> Option<&ToolContext> {
+        self.context.get()
+    }
 }
 
 impl Drop for InFlight {

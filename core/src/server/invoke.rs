@@ -29,8 +29,12 @@ pub(super) struct Call<'a> {
 impl Call<'_> {
     /// The context a handler sees. `answers`: the client's answers to
     /// earlier input requests (stateless era).
+    /// The context is also attached to the request's [`InFlight`], so that
+    /// [`Server::bounded`] saves its session changes on every path.
     pub(super) fn context(&self, timeout: Duration, answers: Map<String, Value>) -> ToolContext {
-        self.context_with(timeout, answers, self.conn.session_handle(self.scope.version.era()), None)
+        let ctx = self.context_with(timeout, answers, self.conn.session_handle(self.scope.version.era()), None);
+        self.in_flight.attach(ctx.clone());
+        ctx
     }
 
     /// [`Call::context`] with the session chosen by the caller (a state
@@ -65,7 +69,24 @@ impl Call<'_> {
 impl Server {
     /// Runs a handler of the `kind` named `name` within the call timeout.
     /// `Ok(None)`: the client cancelled it. A panic or a timeout is -32603.
+    /// When the request has a context ([`Call::context`]), its session
+    /// changes are saved before this returns, whatever the outcome (see
+    /// [`settle`]).
     pub(super) async fn bounded<T>(
+        &self,
+        kind: &str,
+        name: &str,
+        in_flight: &InFlight,
+        work: impl Future<Output = T>,
+    ) -> Result<Option<T>, ErrorObject> {
+        let outcome = self.run_bounded(kind, name, in_flight, work).await;
+        match in_flight.context() {
+            Some(ctx) => settle(ctx, outcome).await,
+            None => outcome,
+        }
+    }
+
+    async fn run_bounded<T>(
         &self,
         kind: &str,
         name: &str,
@@ -138,14 +159,15 @@ pub(super) fn missing_capability(capability: &str) -> ErrorObject {
     .with_data(json!({ "requiredCapabilities": { capability: {} } }))
 }
 
-/// Saves what the handler changed in the session.
+/// Saves what the handler changed in the session (a second flush after
+/// [`Server::bounded`] settled the request finds nothing left to send).
 pub(super) async fn flush(ctx: &ToolContext) -> Result<(), ErrorObject> {
     bounded_flush(ctx).await.map_err(|e| ErrorObject::internal(e.to_string()))
 }
 
 /// How long a flush may take past the call's deadline, so that a call that
 /// used its whole deadline can still save what it changed.
-const FLUSH_GRACE: Duration = Duration::from_secs(2);
+pub(super) const FLUSH_GRACE: Duration = Duration::from_secs(2);
 
 /// Flushes the call's session within its deadline (or a short grace after
 /// it): a slow or throttled store cannot hold the response forever.
@@ -153,8 +175,25 @@ pub(super) async fn bounded_flush(ctx: &ToolContext) -> Result<(), crate::Sessio
     let limit = std::cmp::max(ctx.deadline(), Instant::now() + FLUSH_GRACE);
     match tokio::time::timeout_at(limit.into(), ctx.session().flush()).await {
         Ok(flushed) => flushed,
-        Err(_) => Err(crate::SessionError::Store(
-            "the session store did not answer in time; state may not have been saved".into(),
-        )),
+        Err(_) => Err(crate::SessionError::Timeout),
+    }
+}
+
+/// Ends a handler's request: saves what it changed in the session on every
+/// path (a result, an error, a panic, a timeout, a cancellation), before
+/// the request's future resolves — on Lambda the environment may freeze as
+/// soon as it does. A failed save turns a result or an error into -32603;
+/// for a cancelled request (`Ok(None)`: nothing is sent) it is logged.
+pub(super) async fn settle<T>(
+    ctx: &ToolContext,
+    outcome: Result<Option<T>, ErrorObject>,
+) -> Result<Option<T>, ErrorObject> {
+    match (outcome, bounded_flush(ctx).await) {
+        (outcome, Ok(())) => outcome,
+        (Ok(None), Err(e)) => {
+            tracing::warn!(request = %ctx.request_id(), error = %e, "a cancelled request's session changes were not saved");
+            Ok(None)
+        }
+        (_, Err(e)) => Err(ErrorObject::internal(e.to_string())),
     }
 }

@@ -3,11 +3,20 @@
 //! [`Connection`] it arrived on, and writes back what comes out.
 //!
 //! # Cancel safety
+//! A request that is cancelled (`notifications/cancelled`, a deadline, a
+//! transport cancelling it) still flushes the session changes its handler
+//! made before its future resolves, like one that completes: tool calls,
+//! resource reads and prompt gets all end with their session flushed. A
+//! flush failure turns a result into an error; a cancelled request gets no
+//! response, so its flush failure is logged.
+//!
 //! Dropping the future of [`Server::handle`] abandons the request: an
 //! inline tool's future (or a resource read, prompt get or completion) is
 //! dropped at its current `.await`, an actor tool is told through its
-//! cancellation token. Session changes already made in memory stay; they
-//! are flushed by the next request of the session.
+//! cancellation token, and no flush runs. Each request sees the session
+//! through its own view ([`crate::Session::for_request`]); when that view
+//! is dropped with changes it never flushed, the session implementation
+//! saves them at once in the background (`lambda-mcp-sessions` does).
 
 mod builder;
 mod catalog;

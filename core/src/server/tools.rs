@@ -1,6 +1,6 @@
 //! `tools/list` and `tools/call`.
 
-use super::invoke::{bounded_flush, missing_capability, Call};
+use super::invoke::{bounded_flush, missing_capability, Call, FLUSH_GRACE};
 use super::pagination;
 use super::request_state::Binding;
 use super::Server;
@@ -30,6 +30,12 @@ impl Server {
     /// is sent). An unknown tool, a forged `requestState` and (stateless era)
     /// a missing client capability are protocol errors; everything else the
     /// tool does ends in a result.
+    ///
+    /// Whatever way the call ends (a result, an error, its deadline, a
+    /// cancellation), what it changed in the session is flushed before this
+    /// returns: on Lambda the environment may freeze as soon as it does. A
+    /// failed flush turns the result into an `isError` result; for a
+    /// cancelled call, which gets no response, it is logged.
     pub(super) async fn call_tool(&self, params: CallToolParams, call: Call<'_>) -> Result<Option<Value>, ErrorObject> {
         let Some(entry) = self.inner.tool_index.get(&params.name).map(|&i| &self.inner.tools[i]) else {
             return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {}", params.name))
@@ -44,45 +50,78 @@ impl Server {
             principal: principal.as_deref(),
         };
         let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
-        let timeout = self.inner.call_timeout;
         let session = match self.state_handle_session(&call, &arguments).await {
             Ok(session) => session,
             Err(refused) => return Ok(Some(serde_json::to_value(refused.into_result()).expect("results serialise"))),
         };
-        let ctx = call.context_with(timeout, answers.clone(), session, self.inner.sessions.clone());
+        let ctx = call.context_with(self.inner.call_timeout, answers.clone(), session, self.inner.sessions.clone());
         let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
-        let outcome = tokio::select! {
-            biased;
-            _ = call.in_flight.token.cancelled() => return Ok(None),
-            outcome = tokio::time::timeout(timeout, invoke(entry, Arguments::new(args), &ctx)) => outcome,
+        let ran = self.run_tool(entry, Arguments::new(args), &ctx, &call).await;
+        let done = match (ran, bounded_flush(&ctx).await) {
+            (None, saved) => {
+                if let Err(e) = saved {
+                    tracing::warn!(tool = %params.name, error = %e, "a cancelled call's session changes were not saved");
+                }
+                return Ok(None);
+            }
+            // The store failure wins: the client must learn that state was not saved.
+            (Some(_), Err(e)) => Err(ToolError::from(e)),
+            (Some(done), Ok(())) => done,
         };
         let stateless = call.scope.version.era() == Era::Stateless;
-        let mut result = match outcome {
-            Ok(Ok(result)) => result,
-            Ok(Err(ToolError::Cancelled)) => return Ok(None),
-            Ok(Err(ToolError::InputRequired(requests))) if stateless => {
+        let mut result = match done {
+            Ok(result) => result,
+            Err(ToolError::InputRequired(requests)) if stateless => {
                 let state = self.inner.state_key.seal(&binding, &answers);
                 return Ok(Some(
                     json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state }),
                 ));
             }
-            Ok(Err(ToolError::MissingCapability { capability })) if stateless => {
+            Err(ToolError::MissingCapability { capability }) if stateless => {
                 return Err(missing_capability(&capability));
             }
-            Ok(Err(err)) => err.into_result(),
-            Err(_) => {
-                // Tell an actor tool to stop, too.
-                call.in_flight.token.cancel();
-                ToolError::DeadlineExceeded { tool: params.name, after: timeout }.into_result()
-            }
+            Err(err) => err.into_result(),
         };
-        if let Err(err) = bounded_flush(&ctx).await {
-            result = ToolError::from(err).into_result();
-        }
         if !call.scope.version.has_structured_output() {
             result.structured_content = None;
         }
         Ok(Some(serde_json::to_value(result).expect("CallToolResult serialises")))
+    }
+
+    /// Runs the tool within the call timeout; `None` when the call was
+    /// cancelled (by the client, or by the tool returning `Cancelled`).
+    async fn run_tool(
+        &self,
+        entry: &Entry,
+        args: Arguments,
+        ctx: &ToolContext,
+        call: &Call<'_>,
+    ) -> Option<Result<CallToolResult, ToolError>> {
+        let timeout = self.inner.call_timeout;
+        let run = tokio::time::timeout(timeout, invoke(entry, args, ctx));
+        tokio::pin!(run);
+        let finished = tokio::select! {
+            biased;
+            _ = call.in_flight.token.cancelled() => None,
+            outcome = &mut run => Some(outcome),
+        };
+        match finished {
+            None => {
+                if let Handler::Actor(_) = entry.handler {
+                    // The tool's actor stops at the cancellation; wait for it, so
+                    // that nothing it changes comes after the flush.
+                    let _ = tokio::time::timeout(FLUSH_GRACE, &mut run).await;
+                }
+                None
+            }
+            Some(Ok(Err(ToolError::Cancelled))) => None,
+            Some(Ok(done)) => Some(done),
+            Some(Err(_)) => {
+                // Tell an actor tool to stop, too.
+                call.in_flight.token.cancel();
+                Some(Err(ToolError::DeadlineExceeded { tool: entry.info.name.clone(), after: timeout }))
+            }
+        }
     }
 }
 
@@ -112,7 +151,7 @@ impl Server {
         };
         let id = SessionId::new(handle);
         match sessions.open(&id, call.conn.principal()).await {
-            Ok(session) => Ok(SessionHandle::new(session)),
+            Ok(session) => Ok(SessionHandle::for_request(&session)),
             Err(SessionError::NotFound(_)) => Err(ToolError::Session(SessionError::NoSession {
                 hint: format!("the state handle {handle:?} is unknown or has expired; create a new one"),
             })),

@@ -6,12 +6,14 @@ use super::Answer;
 use crate::store::Change;
 use lambda_mcp_core::SessionState;
 use serde_json::Value;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 /// A change made by a tool and not yet acknowledged by the store.
 pub(crate) struct Pending {
     /// Its place in the order of this session's changes.
     pub(crate) seq: u64,
+    /// The request (scope) that made it: a write carries one scope's changes.
+    pub(crate) scope: u64,
     pub(crate) key: String,
     pub(crate) op: Op,
 }
@@ -51,11 +53,11 @@ enum KeyState {
     Adding(i64),
 }
 
-/// Plans a write for the longest prefix of `pending` that one `UpdateItem`
-/// can express: a `set` or `remove` after an add to the same key would
-/// need the stored value, so the prefix stops there (the rest goes in the
-/// next write).
-pub(crate) fn plan(pending: &VecDeque<Pending>) -> Plan {
+/// Plans a write for the longest prefix of `pending` (one scope's changes,
+/// in order) that one `UpdateItem` can express: a `set` or `remove` after
+/// an add to the same key would need the stored value, so the prefix stops
+/// there (the rest goes in the next write).
+pub(crate) fn plan<'a>(pending: impl IntoIterator<Item = &'a Pending>) -> Plan {
     let mut keys: HashMap<&str, KeyState> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
     let mut adds: Vec<(String, i64, Option<i64>)> = Vec::new();
@@ -175,15 +177,16 @@ pub(crate) fn diff(before: &SessionState, after: &SessionState) -> Vec<(String, 
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::collections::VecDeque;
     use tokio::sync::oneshot;
 
     fn add(seq: u64, key: &str, delta: i64) -> Pending {
         let (tx, _rx) = oneshot::channel();
-        Pending { seq, key: key.into(), op: Op::Add { delta, reply: tx } }
+        Pending { seq, scope: 0, key: key.into(), op: Op::Add { delta, reply: tx } }
     }
 
     fn set(seq: u64, key: &str, v: Value) -> Pending {
-        Pending { seq, key: key.into(), op: Op::Set(v) }
+        Pending { seq, scope: 0, key: key.into(), op: Op::Set(v) }
     }
 
     #[test]
@@ -224,7 +227,8 @@ mod tests {
     #[test]
     fn view_and_diff() {
         let base: SessionState = json!({"a": 1, "b": 2}).as_object().unwrap().clone();
-        let pending = [add(1, "a", 2), Pending { seq: 2, key: "b".into(), op: Op::Remove }, set(3, "c", json!([1]))];
+        let pending =
+            [add(1, "a", 2), Pending { seq: 2, scope: 0, key: "b".into(), op: Op::Remove }, set(3, "c", json!([1]))];
         let v = view(&base, pending.iter());
         assert_eq!(Value::Object(v.clone()), json!({"a": 3, "c": [1]}));
         let mut d = diff(&base, &v);

@@ -14,16 +14,23 @@
 //!   most [`SessionConfig::update_attempts`] times, then
 //!   [`SessionError::Conflict`]. Blind writes bump the version too, so an
 //!   `update` never overwrites a change it did not see.
+//! - **Per-request scopes.** Each request sees the session through its own
+//!   scope ([`lambda_mcp_core::Session::for_request`]; the router makes one
+//!   per call). A write carries the changes of one scope only, so the flush
+//!   at the end of a request sends exactly that request's changes and
+//!   reports only their fate: two overlapping requests of one session in
+//!   one process never send, or fail on, each other's changes. A scope
+//!   reads its own unwritten changes; another scope's become visible once
+//!   written.
 //! - **Write-back, one write per call.** `set`/`remove` wait in the actor
-//!   until the router's `flush()` (before the response leaves), then go out
+//!   until the scope's `flush()` (before the response leaves), then go out
 //!   together. `increment` and `update` must return what the store decided
 //!   (the new value; whether the version held), so they are written when
-//!   called, carrying every change buffered before them. A call that only
-//!   increments, or only updates, or only sets, costs exactly one
-//!   `UpdateItem`; changes made after an increment in the same call cost a
-//!   second one. Concurrent calls of a session in this process share
-//!   writes (group commit): changes made while a write is in flight go out
-//!   together in the next one. A call that changes nothing writes nothing.
+//!   called, carrying every change their scope buffered before them. A
+//!   call that only increments, or only updates, or only sets, costs
+//!   exactly one `UpdateItem`; changes made after an increment in the same
+//!   call cost a second one. A call that changes nothing writes nothing,
+//!   whatever other requests have buffered.
 //! - **Cache trust rule.** A read is served from the cache when the cache
 //!   came from a store round trip (a read, or the `ALL_NEW`/`ALL_OLD` item
 //!   of a write) that *started after the latest end of a request* (a
@@ -31,8 +38,14 @@
 //!   than [`SessionConfig::trust_cache_for`]. So a call that reads costs at
 //!   most one strongly consistent `GetItem`, none after its own write, and a
 //!   session resumed by `open` has its first call's reads already paid for.
-//!   Keys this process changed and has not yet written are always answered
+//!   Keys the scope changed and has not yet written are always answered
 //!   locally.
+//! - **Liveness.** `confirm(since)` (asked by the HTTP transport after each
+//!   request) is answered from the cache when a round trip that started at
+//!   or after `since` found the session (the request's own read or write),
+//!   or the cache may be trusted; otherwise it costs one read. A session
+//!   ended or expired through another process is thus noticed by the next
+//!   request here, without adding a request to a call that reads or writes.
 //! - **Expiry** slides without a write per request: writes set `expires_at`
 //!   anyway; a read that finds less than half the TTL left is made as a
 //!   touching `UpdateItem` (returning the item) instead of a `GetItem`; a
@@ -41,8 +54,9 @@
 //! - **Failures are never silent.** An increment or update whose write
 //!   fails returns the error to its caller; a flush whose write fails
 //!   returns the error (the router turns it into an `isError` result saying
-//!   state was not saved). Failed `set`/`remove` stay buffered and are
-//!   retried by the session's next flush, which reports on them too.
+//!   state was not saved). The scope's failed `set`/`remove` stay buffered:
+//!   its next flush retries them and reports on them; when the scope ends
+//!   (its request is over) they are discarded, as the client was told.
 //! - **Fairness.** Within a process, updates of a session take turns (an
 //!   update lease), so they never conflict with each other. Across
 //!   processes, a writer that loses the version race
@@ -58,9 +72,13 @@
 //! Every store round trip runs in the actor, never in the caller: dropping
 //! the future of a [`crate::StoreSessions`] session operation (a cancelled
 //! call, a deadline) never leaves a write half-done. What the actor
-//! accepted happens: a buffered `set` is written by the next flush of the
-//! session (or, if no request comes, after a second of idleness), an
-//! increment already sent is applied. An `update` dropped between its
+//! accepted happens: an increment already sent is applied; a buffered
+//! `set` is written by its scope's flush — the router flushes a cancelled
+//! call like any other before its future resolves — and when a scope is
+//! dropped with changes it never flushed (its request's future was
+//! dropped), the actor writes them at once, not after an idle period. (As
+//! a last resort, changes of a scope that stays alive without flushing are
+//! written after a second of idleness.) An `update` dropped between its
 //! snapshot and its write gives its lease back and writes nothing. The
 //! actor stops only when idle with nothing buffered, nothing in flight and
 //! nobody waiting; a message that reaches it while it stops is answered
@@ -68,9 +86,13 @@
 
 mod batch;
 mod messages;
+mod scope;
+mod write;
 
 pub(crate) use batch::diff;
-pub(crate) use messages::{Flush, Get, Increment, Open, Release, Remove, Reply, Set, Stop, TakeSnapshot, WriteUpdate};
+pub(crate) use messages::{
+    Confirm, EndScope, Flush, Get, Increment, Open, Release, Remove, Reply, Set, Stop, TakeSnapshot, WriteUpdate,
+};
 
 use crate::registry::Registry;
 use crate::store::{now_millis, StoreError, StoredSession};
@@ -79,7 +101,7 @@ use actix::prelude::*;
 use batch::{AddResult, Op, Pending};
 use lambda_mcp_core::{SessionError, SessionId, SessionState};
 use serde_json::Value;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -115,16 +137,25 @@ pub(crate) struct Snapshot {
 
 struct Reader {
     need: u64,
+    scope: u64,
     key: String,
     reply: Answer<Option<Value>>,
 }
 
 struct UpdateJob {
+    scope: u64,
     lease: u64,
     version: u64,
     mark: u64,
     changes: Vec<(String, crate::store::Change)>,
     reply: Answer<Option<Retry>>,
+}
+
+/// A flush waiting for its scope's changes up to `target` to be written.
+struct FlushWait {
+    scope: u64,
+    target: u64,
+    reply: Answer<()>,
 }
 
 /// Why an update must run again, on a newer snapshot.
@@ -140,6 +171,7 @@ pub(crate) struct Retry {
 enum Flight {
     Read,
     Write {
+        scope: u64,
         taken: Vec<Pending>,
         adds: Vec<AddResult>,
         update: Option<UpdateJob>,
@@ -149,6 +181,7 @@ enum Flight {
     Yield {
         then: Option<Answer<Option<Retry>>>,
         lease: u64,
+        scope: u64,
     },
 }
 
@@ -160,6 +193,7 @@ pub(crate) struct SessionActor {
     base: Option<StoredSession>,
     /// The tick at which the round trip that produced `base` started.
     base_tick: u64,
+    /// When that round trip started.
     base_at: Instant,
     tick: u64,
     /// The tick of the latest end of a request.
@@ -169,16 +203,23 @@ pub(crate) struct SessionActor {
     flight: Option<(Flight, u64, Instant)>,
     readers: Vec<Reader>,
     openers: Vec<Answer<Option<String>>>,
-    snapshots: VecDeque<Answer<Snapshot>>,
+    /// `confirm` calls waiting for a round trip that started after their instant.
+    confirmers: Vec<(Instant, Answer<()>)>,
+    snapshots: VecDeque<(u64, Answer<Snapshot>)>,
     lease: Option<u64>,
     next_lease: u64,
     update: Option<UpdateJob>,
-    flushes: Vec<(u64, Answer<()>)>,
+    flushes: Vec<FlushWait>,
+    /// Scopes whose latest flush failed: their leftovers are discarded when they end.
+    failed: HashSet<u64>,
+    /// Scopes whose handle was dropped while they still had changes to write.
+    ended: HashSet<u64>,
+    /// Scopes to write without anyone waiting (ended, or idle for too long).
+    orphans: BTreeSet<u64>,
     conflicts_in_row: u32,
     /// A yield request to send, with the update that waits for it.
-    yield_wanted: Option<(u64, Answer<Option<Retry>>)>,
+    yield_wanted: Option<(u64, u64, Answer<Option<Retry>>)>,
     touch_wanted: bool,
-    flush_orphans: bool,
     hold_until_ms: u64,
     wake_scheduled: bool,
     last_used: Instant,
@@ -214,15 +255,18 @@ impl SessionActor {
             flight: None,
             readers: Vec::new(),
             openers: Vec::new(),
+            confirmers: Vec::new(),
             snapshots: VecDeque::new(),
             lease: None,
             next_lease: 0,
             update: None,
             flushes: Vec::new(),
+            failed: HashSet::new(),
+            ended: HashSet::new(),
+            orphans: BTreeSet::new(),
             conflicts_in_row: 0,
             yield_wanted: None,
             touch_wanted: false,
-            flush_orphans: false,
             hold_until_ms: 0,
             wake_scheduled: false,
             last_used: now,
@@ -231,28 +275,36 @@ impl SessionActor {
         }
     }
 
-    /// An actor for a session just created: its cache is the store's item.
-    pub(crate) fn created(mut self, session: StoredSession) -> Self {
+    /// An actor for a session just created: its cache is the store's item,
+    /// as written by the round trip that started at `at`.
+    pub(crate) fn created(mut self, session: StoredSession, at: Instant) -> Self {
         self.tick = 1;
         self.base_tick = 1;
+        self.base_at = at;
         self.base = Some(session);
         self
     }
 
     // ---- what the cache knows -------------------------------------------
 
-    fn unacknowledged(&self) -> impl Iterator<Item = &Pending> {
+    /// The changes of `scope` the store has not acknowledged: in flight, then waiting.
+    fn unacknowledged(&self, scope: u64) -> impl Iterator<Item = &Pending> {
         let flying = match &self.flight {
             Some((Flight::Write { taken, .. }, ..)) => taken.as_slice(),
             _ => &[],
         };
-        flying.iter().chain(self.pending.iter())
+        flying.iter().chain(self.pending.iter()).filter(move |p| p.scope == scope)
     }
 
-    /// A key's value when this process's own unwritten changes decide it.
-    fn known_locally(&self, key: &str) -> Option<Option<Value>> {
+    /// Whether `scope` has changes waiting for a write (not in flight).
+    fn has_pending(&self, scope: u64) -> bool {
+        self.pending.iter().any(|p| p.scope == scope)
+    }
+
+    /// A key's value when the scope's own unwritten changes decide it.
+    fn known_locally(&self, scope: u64, key: &str) -> Option<Option<Value>> {
         let mut known: Option<Option<Value>> = None;
-        for p in self.unacknowledged().filter(|p| p.key == key) {
+        for p in self.unacknowledged(scope).filter(|p| p.key == key) {
             known = match (&p.op, known) {
                 (Op::Set(v), _) => Some(Some(v.clone())),
                 (Op::Remove, _) => Some(None),
@@ -266,19 +318,28 @@ impl SessionActor {
         known
     }
 
-    fn view_value(&self, key: &str) -> Option<Value> {
+    fn view_value(&self, scope: u64, key: &str) -> Option<Value> {
         let mut value = self.base.as_ref().and_then(|b| b.state.get(key).cloned());
-        for p in self.unacknowledged().filter(|p| p.key == key) {
+        for p in self.unacknowledged(scope).filter(|p| p.key == key) {
             batch::apply_op(&mut value, &p.op);
         }
         value
     }
 
     fn fresh(&self, need: u64) -> bool {
-        self.base.is_some()
-            && (self.base_tick > need
-                || (!self.env.config.trust_cache_for.is_zero()
-                    && self.base_at.elapsed() < self.env.config.trust_cache_for))
+        self.base.is_some() && (self.base_tick > need || self.trusted())
+    }
+
+    /// Whether the configured trust window covers the cache.
+    fn trusted(&self) -> bool {
+        !self.env.config.trust_cache_for.is_zero() && self.base_at.elapsed() < self.env.config.trust_cache_for
+    }
+
+    /// Whether the store found the session live in a round trip that started
+    /// at or after `since` (or the cache may be trusted), and it has not
+    /// expired since.
+    fn confirmed(&self, since: Instant, now: u64) -> bool {
+        self.base.as_ref().is_some_and(|b| !b.expired(now)) && (self.base_at >= since || self.trusted())
     }
 
     fn refresh_due(&self, now: u64) -> bool {
@@ -286,8 +347,8 @@ impl SessionActor {
         self.base.as_ref().is_some_and(|b| b.expires_at.saturating_sub(now) * 2 <= self.env.config.ttl_secs())
     }
 
-    fn settled(&self, target: u64) -> bool {
-        self.unacknowledged().next().is_none_or(|p| p.seq > target)
+    fn settled(&self, scope: u64, target: u64) -> bool {
+        self.unacknowledged(scope).all(|p| p.seq > target)
     }
 
     fn end_request(&mut self) {
@@ -295,11 +356,11 @@ impl SessionActor {
         self.boundary = self.tick;
     }
 
-    fn snapshot(&self, lease: u64) -> Snapshot {
+    fn snapshot(&self, lease: u64, scope: u64) -> Snapshot {
         let base = self.base.as_ref().expect("a snapshot needs the session");
         Snapshot {
             lease,
-            state: batch::view(&base.state, self.unacknowledged()),
+            state: batch::view(&base.state, self.unacknowledged(scope)),
             version: base.version,
             mark: self.last_seq,
         }

@@ -1,7 +1,7 @@
 //! The actor's engine: answer whoever the cache can answer, then start the
 //! one store round trip the session needs next, and fold its result back in.
 
-use super::batch::{self, AddResult, Op, Pending};
+use super::batch::Op;
 use super::{Fail, Flight, Retry, SessionActor, StoreFailure};
 use crate::store::{now_millis, now_secs, StoreError, StoredSession, Write};
 use actix::prelude::*;
@@ -22,7 +22,7 @@ impl SessionActor {
             return;
         }
         if self.wants_write() {
-            if let Some((lease, then)) = self.yield_wanted.take() {
+            if let Some((lease, scope, then)) = self.yield_wanted.take() {
                 let write = Write {
                     yield_to: Some((
                         self.env.token.clone(),
@@ -30,7 +30,7 @@ impl SessionActor {
                     )),
                     ..Write::touch(now_secs() + self.env.config.ttl_secs())
                 };
-                self.launch(ctx, Flight::Yield { then: Some(then), lease }, write);
+                self.launch(ctx, Flight::Yield { then: Some(then), lease, scope }, write);
                 return;
             }
             let hold = self.hold_until_ms.saturating_sub(now_millis());
@@ -50,21 +50,15 @@ impl SessionActor {
                 });
             }
         }
+        let now = now_secs();
         let needs_read = self.readers.iter().any(|r| !self.fresh(r.need))
             || !self.openers.is_empty()
+            || self.confirmers.iter().any(|(since, _)| !self.confirmed(*since, now))
             || (!self.snapshots.is_empty() && self.base.is_none());
-        let now = now_secs();
         if needs_read || (self.touch_wanted && self.refresh_due(now)) {
             self.touch_wanted = false;
             self.launch_read(ctx, now);
         }
-    }
-
-    fn wants_write(&self) -> bool {
-        self.yield_wanted.is_some()
-            || self.update.is_some()
-            || self.pending.iter().any(|p| matches!(p.op, Op::Add { .. }))
-            || ((!self.flushes.is_empty() || self.flush_orphans) && !self.pending.is_empty())
     }
 
     /// Answers every waiter the cache can answer now.
@@ -73,7 +67,7 @@ impl SessionActor {
         let readers = std::mem::take(&mut self.readers);
         for r in readers {
             if self.fresh(r.need) {
-                let _ = r.reply.send(Ok(self.view_value(&r.key)));
+                let _ = r.reply.send(Ok(self.view_value(r.scope, &r.key)));
             } else {
                 self.readers.push(r);
             }
@@ -85,58 +79,22 @@ impl SessionActor {
                 let _ = reply.send(Ok(owner.clone()));
             }
         }
+        let confirmers = std::mem::take(&mut self.confirmers);
+        for (since, reply) in confirmers {
+            if self.confirmed(since, now) {
+                let _ = reply.send(Ok(()));
+            } else {
+                self.confirmers.push((since, reply));
+            }
+        }
         while self.lease.is_none() && self.base.is_some() {
-            let Some(reply) = self.snapshots.pop_front() else { break };
+            let Some((scope, reply)) = self.snapshots.pop_front() else { break };
             self.next_lease += 1;
-            let snapshot = self.snapshot(self.next_lease);
+            let snapshot = self.snapshot(self.next_lease, scope);
             if reply.send(Ok(snapshot)).is_ok() {
                 self.lease = Some(self.next_lease);
             }
         }
-    }
-
-    /// Starts the next write; `false` when an update's snapshot turned out
-    /// stale here (answered with a fresh one) and nothing was sent.
-    fn launch_write(&mut self, ctx: &mut Context<Self>) -> bool {
-        let now = now_secs();
-        let has_adds = self.pending.iter().any(|p| matches!(p.op, Op::Add { .. }));
-        let mut write = Write { expires_at: now + self.env.config.ttl_secs(), bump_version: true, ..Write::default() };
-        let job = match self.update.take() {
-            // Adds first, as a blind write; the update follows.
-            Some(job) if has_adds => {
-                self.update = Some(job);
-                None
-            }
-            other => other,
-        };
-        let stale = job.as_ref().is_some_and(|job| {
-            let base = self.base.as_ref().expect("an update lease needs the session");
-            base.version != job.version || self.pending.back().is_some_and(|p| p.seq > job.mark)
-        });
-        if stale {
-            let job = job.expect("checked above");
-            let snapshot = self.snapshot(job.lease);
-            let _ = job.reply.send(Ok(Some(Retry { snapshot, conflict: false })));
-            return false;
-        }
-        let plan = batch::plan(&self.pending);
-        let taken: Vec<Pending> = self.pending.drain(..plan.taken).collect();
-        write.changes = plan.changes;
-        if let Some(job) = &job {
-            for (key, change) in &job.changes {
-                write.changes.retain(|(k, _)| k != key);
-                write.changes.push((key.clone(), change.clone()));
-            }
-            write.expected_version = Some(job.version);
-            if write.changes.len() > 48 {
-                let mut state = self.base.as_ref().expect("checked above").state.clone();
-                crate::memory_store::apply(&mut state, &write.changes).expect("no adds in an update write");
-                write.replace_state = Some(state);
-            }
-        }
-        self.flush_orphans = false;
-        self.launch(ctx, Flight::Write { taken, adds: plan.adds, update: job }, write);
-        true
     }
 
     fn launch_read(&mut self, ctx: &mut Context<Self>, now: u64) {
@@ -161,7 +119,7 @@ impl SessionActor {
         }));
     }
 
-    fn launch(&mut self, ctx: &mut Context<Self>, flight: Flight, write: Write) {
+    pub(super) fn launch(&mut self, ctx: &mut Context<Self>, flight: Flight, write: Write) {
         let (store, id, now) = (self.env.store.clone(), self.id.clone(), now_secs());
         self.tick += 1;
         let (tick, at) = (self.tick, Instant::now());
@@ -170,8 +128,10 @@ impl SessionActor {
         ctx.spawn(work.into_actor(self).map(move |result, act, ctx| {
             let (flight, ..) = act.flight.take().expect("the flight that finished");
             match flight {
-                Flight::Write { taken, adds, update } => act.after_write(result, taken, adds, update, tick, at),
-                Flight::Yield { then, lease } => {
+                Flight::Write { scope, taken, adds, update } => {
+                    act.after_write(result, scope, taken, adds, update, (tick, at))
+                }
+                Flight::Yield { then, lease, scope } => {
                     match result {
                         Ok(stored) => act.set_base(stored, tick, at),
                         Err(StoreError::NotFound) => act.gone = true,
@@ -180,7 +140,7 @@ impl SessionActor {
                         }
                     }
                     if let Some(reply) = then.filter(|_| !act.gone) {
-                        let _ = reply.send(Ok(Some(Retry { snapshot: act.snapshot(lease), conflict: true })));
+                        let _ = reply.send(Ok(Some(Retry { snapshot: act.snapshot(lease, scope), conflict: true })));
                     }
                 }
                 Flight::Read => unreachable!("reads finish in launch_read"),
@@ -195,140 +155,22 @@ impl SessionActor {
             Ok(None) | Err(StoreError::NotFound) => self.gone = true,
             Err(err) => {
                 let err = Arc::new(err);
+                let fail = || Fail::Session(read_error(&err));
                 for r in self.readers.drain(..) {
-                    let _ = r.reply.send(Err(Fail::Session(store_error(&err))));
+                    let _ = r.reply.send(Err(fail()));
                 }
                 for reply in self.openers.drain(..) {
-                    let _ = reply.send(Err(Fail::Session(store_error(&err))));
+                    let _ = reply.send(Err(fail()));
+                }
+                for (_, reply) in self.confirmers.drain(..) {
+                    let _ = reply.send(Err(fail()));
                 }
                 if self.base.is_none() {
-                    for reply in self.snapshots.drain(..) {
-                        let _ = reply.send(Err(Fail::Session(store_error(&err))));
+                    for (_, reply) in self.snapshots.drain(..) {
+                        let _ = reply.send(Err(fail()));
                     }
                 }
             }
-        }
-    }
-
-    fn after_write(
-        &mut self,
-        result: Result<StoredSession, StoreError>,
-        taken: Vec<Pending>,
-        adds: Vec<AddResult>,
-        update: Option<super::UpdateJob>,
-        tick: u64,
-        at: Instant,
-    ) {
-        match result {
-            Ok(stored) => {
-                let mut results = adds.into_iter();
-                for p in taken {
-                    if let Op::Add { reply, .. } = p.op {
-                        let value = match results.next() {
-                            Some(AddResult::Known(n)) => Some(n),
-                            Some(AddResult::Stored { key, later }) => {
-                                stored.state.get(&key).and_then(|v| v.as_i64()).map(|n| n - later)
-                            }
-                            None => None,
-                        };
-                        let _ = reply.send(value.ok_or_else(|| {
-                            Fail::Session(SessionError::NotAnInteger {
-                                key: p.key,
-                                found: "a value out of range".into(),
-                            })
-                        }));
-                    }
-                }
-                if let Some(job) = update {
-                    self.conflicts_in_row = 0;
-                    self.lease = None;
-                    let _ = job.reply.send(Ok(None));
-                }
-                self.set_base(stored, tick, at);
-                self.answer_settled_flushes();
-            }
-            Err(StoreError::Conflict { current }) => {
-                self.set_base(*current, tick, at);
-                self.restore(taken);
-                if let Some(job) = update {
-                    self.conflicts_in_row += 1;
-                    if self.conflicts_in_row.is_multiple_of(self.env.config.yield_after) {
-                        // Lost too often: ask the others for room first, answer after.
-                        self.yield_wanted = Some((job.lease, job.reply));
-                    } else {
-                        let snapshot = self.snapshot(job.lease);
-                        let _ = job.reply.send(Ok(Some(Retry { snapshot, conflict: true })));
-                    }
-                }
-            }
-            Err(StoreError::NotFound) => {
-                self.gone = true;
-                for p in taken {
-                    if let Op::Add { reply, .. } = p.op {
-                        let _ = reply.send(Err(Fail::Session(SessionError::NotFound(self.id.clone()))));
-                    }
-                }
-                if let Some(job) = update {
-                    let _ = job.reply.send(Err(Fail::Session(SessionError::NotFound(self.id.clone()))));
-                }
-            }
-            Err(err) => self.write_failed(Arc::new(err), taken, update),
-        }
-    }
-
-    /// A write failed: its adds and update fail, its sets and removes wait
-    /// for the next flush, and every waiting flush learns of it.
-    fn write_failed(&mut self, err: Arc<StoreError>, taken: Vec<Pending>, update: Option<super::UpdateJob>) {
-        tracing::warn!(session = %self.id, error = %err, "a session write failed");
-        let mut kept = Vec::new();
-        for p in taken {
-            match p.op {
-                Op::Add { reply, .. } => {
-                    let fail = match err.as_ref() {
-                        StoreError::NotANumber(_) => {
-                            SessionError::NotAnInteger { key: p.key, found: "a value that is not a number".into() }
-                        }
-                        _ => store_error(&err),
-                    };
-                    let _ = reply.send(Err(Fail::Session(fail)));
-                }
-                op => kept.push(Pending { op, ..p }),
-            }
-        }
-        self.restore(kept);
-        if let Some(job) = update {
-            self.lease = None;
-            let _ = job.reply.send(Err(Fail::Session(store_error(&err))));
-        }
-        if !self.flushes.is_empty() {
-            for (_, reply) in self.flushes.drain(..) {
-                let _ = reply.send(Err(Fail::Session(store_error(&err))));
-            }
-            self.end_request();
-        }
-        // The store may or may not hold the write: read before trusting the cache again.
-        self.base_tick = 0;
-    }
-
-    fn restore(&mut self, taken: Vec<Pending>) {
-        for p in taken.into_iter().rev() {
-            self.pending.push_front(p);
-        }
-    }
-
-    fn answer_settled_flushes(&mut self) {
-        let flushes = std::mem::take(&mut self.flushes);
-        let mut ended = false;
-        for (target, reply) in flushes {
-            if self.settled(target) {
-                ended = true;
-                let _ = reply.send(Ok(()));
-            } else {
-                self.flushes.push((target, reply));
-            }
-        }
-        if ended {
-            self.end_request();
         }
     }
 
@@ -341,17 +183,20 @@ impl SessionActor {
         for reply in self.openers.drain(..) {
             let _ = reply.send(Err(gone()));
         }
-        for reply in self.snapshots.drain(..) {
+        for (_, reply) in self.confirmers.drain(..) {
+            let _ = reply.send(Err(gone()));
+        }
+        for (_, reply) in self.snapshots.drain(..) {
             let _ = reply.send(Err(gone()));
         }
         if let Some(job) = self.update.take() {
             let _ = job.reply.send(Err(gone()));
         }
-        if let Some((_, reply)) = self.yield_wanted.take() {
+        if let Some((_, _, reply)) = self.yield_wanted.take() {
             let _ = reply.send(Err(gone()));
         }
-        for (_, reply) in self.flushes.drain(..) {
-            let _ = reply.send(Err(gone()));
+        for f in self.flushes.drain(..) {
+            let _ = f.reply.send(Err(gone()));
         }
         for p in self.pending.drain(..) {
             if let Op::Add { reply, .. } = p.op {
@@ -365,6 +210,7 @@ impl SessionActor {
         let quiet = self.flight.is_none()
             && self.readers.is_empty()
             && self.openers.is_empty()
+            && self.confirmers.is_empty()
             && self.snapshots.is_empty()
             && self.lease.is_none()
             && self.update.is_none()
@@ -372,8 +218,8 @@ impl SessionActor {
         if quiet && self.pending.is_empty() && idle >= self.env.config.idle {
             self.stop(ctx);
         } else if quiet && !self.pending.is_empty() && idle >= Duration::from_secs(1) {
-            // Changes of a request that never flushed (it was cancelled).
-            self.flush_orphans = true;
+            // Changes of a scope that stays alive and never flushed.
+            self.adopt_idle_orphans();
             self.pump(ctx);
         }
     }
@@ -391,6 +237,12 @@ impl SessionActor {
     }
 }
 
-fn store_error(err: &Arc<StoreError>) -> SessionError {
+/// A failed write, as its waiters learn it.
+pub(super) fn store_error(err: &Arc<StoreError>) -> SessionError {
     SessionError::Store(Box::new(StoreFailure(err.clone())))
+}
+
+/// A failed read, as its waiters learn it.
+fn read_error(err: &Arc<StoreError>) -> SessionError {
+    SessionError::StoreRead(Box::new(StoreFailure(err.clone())))
 }

@@ -17,6 +17,7 @@
 
 mod count;
 mod item;
+mod lazy_client;
 mod table;
 
 pub use count::RequestCounter;
@@ -57,7 +58,8 @@ impl DynamoStore {
     /// (environment, profile, container or instance credentials; region;
     /// `AWS_ENDPOINT_URL_DYNAMODB` for a local server).
     pub async fn from_env(table: impl Into<String>) -> Self {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        let http = aws_sdk_dynamodb::config::SharedHttpClient::new(lazy_client::LazyHttpsClient::default());
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http).load().await;
         DynamoStore::new(DynamoStore::config(&sdk).build(), table)
     }
 

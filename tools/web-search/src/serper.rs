@@ -6,16 +6,19 @@ use crate::results::{SearchResults, SerperResponse};
 use crate::SearchError;
 use reqwest::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::StatusCode;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-/// A Serper client: the configuration and a pooled HTTP client.
+/// A Serper client: the configuration and a pooled HTTP client, built on
+/// the first search (building it loads the platform's root certificates:
+/// milliseconds of a Lambda cold start that other tools should not pay).
 #[derive(Debug, Clone)]
 pub(crate) struct Serper {
     config: SerperConfig,
     endpoint: String,
     /// The `X-API-KEY` value, marked sensitive (never logged by the HTTP stack).
     key: Option<HeaderValue>,
-    http: reqwest::Client,
+    http: Arc<OnceLock<reqwest::Client>>,
 }
 
 #[derive(serde::Serialize)]
@@ -35,12 +38,19 @@ impl Serper {
             }
             None => None,
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeout)
+        Ok(Serper { endpoint: config.endpoint(), config, key, http: Arc::default() })
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, SearchError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(self.config.timeout)
             .user_agent(concat!("lambda-mcp-web-search/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(SearchError::Client)?;
-        Ok(Serper { endpoint: config.endpoint(), config, key, http })
+        Ok(self.http.get_or_init(|| client))
     }
 
     pub(crate) fn config(&self) -> &SerperConfig {
@@ -66,7 +76,7 @@ impl Serper {
     async fn attempt(&self, key: &HeaderValue, body: &[u8]) -> Result<SerperResponse, SearchError> {
         let started = Instant::now();
         let sent = self
-            .http
+            .http()?
             .post(&self.endpoint)
             .header("X-API-KEY", key.clone())
             .header(CONTENT_TYPE, "application/json")

@@ -60,7 +60,7 @@ impl HttpConfig {
 
     /// Requires `Authorization: Bearer <token>` on every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Some(BearerToken(token.into()));
+        self.auth = Some(BearerToken::new(token));
         self
     }
 
@@ -73,13 +73,22 @@ impl HttpConfig {
     }
 }
 
-/// A bearer token. Never printed: `Debug` shows `[redacted]`.
+/// The expected bearer token, and the one check of an `Authorization`
+/// header against it, shared by this crate and the Lambda authorizer
+/// (`bins/authorizer`). Never printed: `Debug` shows `[redacted]`.
 #[derive(Clone)]
-pub(crate) struct BearerToken(String);
+pub struct BearerToken(String);
 
 impl BearerToken {
-    /// Constant-time comparison with the token of an `Authorization` header.
-    pub(crate) fn verify(&self, header: Option<&[u8]>) -> bool {
+    /// The token a client must present.
+    pub fn new(token: impl Into<String>) -> Self {
+        BearerToken(token.into())
+    }
+
+    /// Whether `header` (an `Authorization` value) is `Bearer <token>`: the
+    /// scheme in any case, whitespace around the token ignored, the token
+    /// compared in constant time. `None` (no header) never matches.
+    pub fn verify(&self, header: Option<&[u8]>) -> bool {
         let Some(presented) = header.and_then(|h| strip_bearer(h)) else {
             return false;
         };

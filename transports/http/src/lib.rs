@@ -55,21 +55,26 @@ mod stateless;
 mod streams;
 
 pub use body::{empty, full, McpBody};
-pub use config::HttpConfig;
+pub use config::{BearerToken, HttpConfig};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message};
+use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message, RequestId};
 use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{unsupported_version, Connection, Principal, ProtocolVersion, Server, SessionId};
 use respond::{respond, Mode};
 use sessions::{Lookup, Registry};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use streams::Closing;
 
 /// The session header of the handshake era.
 pub const SESSION_HEADER: &str = "mcp-session-id";
+
+/// How long a session idle here is remembered when the session manager
+/// does not say.
+const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(3600);
 
 /// The MCP endpoint as an HTTP service. Cheap to clone.
 #[derive(Clone)]
@@ -85,15 +90,13 @@ struct Inner {
 }
 
 impl McpHttp {
-    /// Serves `server` with `config`.
+    /// Serves `server` with `config`. Sessions idle in this process for
+    /// the session manager's TTL ([`lambda_mcp_core::SessionManager::ttl`];
+    /// one hour when it names none) are forgotten here.
     pub fn new(server: Server, config: HttpConfig) -> Self {
+        let idle = server.sessions().and_then(|s| s.ttl()).unwrap_or(DEFAULT_SESSION_IDLE);
         McpHttp {
-            inner: Arc::new(Inner {
-                server,
-                config,
-                registry: Registry::new(Duration::from_secs(3600)),
-                closing: Closing::default(),
-            }),
+            inner: Arc::new(Inner { server, config, registry: Registry::new(idle), closing: Closing::default() }),
         }
     }
 
@@ -185,13 +188,18 @@ impl McpHttp {
         let is_initialize = matches!(&incoming, Incoming::Single(Message::Request(r)) if r.method == "initialize");
         let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: false };
         if !is_initialize {
-            let conn = self.session(headers, principal.as_ref(), version).await?;
-            let (notify, notes) = respond::sink(self.inner.config.streaming);
-            let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
-            return Ok(respond(reply, notes, mode).await);
+            return self.post_in_session(headers, incoming, principal.as_ref(), version, mode).await;
         }
-        let (id, conn) =
-            self.inner.registry.create(&self.inner.server, principal).await.map_err(|e| store_failure(&e))?;
+        let request_id = match &incoming {
+            Incoming::Single(Message::Request(r)) => Some(r.id.clone()),
+            _ => None,
+        };
+        let (id, conn) = self
+            .inner
+            .registry
+            .create(&self.inner.server, principal)
+            .await
+            .map_err(|e| store_failure(&e, request_id, "the session was not created"))?;
         let (notify, notes) = respond::sink(false);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let mut response = respond(reply, notes, mode).await;
@@ -200,6 +208,37 @@ impl McpHttp {
             response.headers_mut().insert(SESSION_HEADER, value);
         } else {
             self.inner.registry.forget(&id);
+        }
+        Ok(response)
+    }
+
+    /// A POST in an existing session: handled, then the session confirmed
+    /// (see `sessions.rs`): a session ended or expired elsewhere is 404.
+    async fn post_in_session(
+        &self,
+        headers: &HeaderMap,
+        incoming: Incoming,
+        principal: Option<&Principal>,
+        version: ProtocolVersion,
+        mode: Mode,
+    ) -> Result<Response<McpBody>, Response<McpBody>> {
+        let since = Instant::now();
+        let conn = self.session(headers, principal, version).await?;
+        let id = session_id(headers)?;
+        let (notify, notes) = respond::sink(self.inner.config.streaming);
+        let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
+        let gone = Arc::new(AtomicBool::new(false));
+        let (mcp, flag) = (self.clone(), gone.clone());
+        let checked = async move {
+            let reply = reply.await;
+            if !mcp.inner.registry.confirm(&conn, &id, since).await {
+                flag.store(true, Ordering::Release);
+            }
+            reply
+        };
+        let response = respond(checked, notes, mode).await;
+        if gone.load(Ordering::Acquire) {
+            return Err(unknown_session());
         }
         Ok(response)
     }
@@ -214,7 +253,11 @@ impl McpHttp {
             return Err(reply::method_not_allowed("POST, DELETE"));
         }
         guard::get_headers(headers)?;
+        let since = Instant::now();
         let conn = self.session(headers, principal.as_ref(), version).await?;
+        if !self.inner.registry.confirm(&conn, &session_id(headers)?, since).await {
+            return Err(unknown_session());
+        }
         Ok(respond::sse(self.inner.closing.stream(conn.attach_stream())))
     }
 
@@ -233,7 +276,7 @@ impl McpHttp {
         match self.inner.registry.end(&self.inner.server, &id).await {
             Ok(true) => Ok(reply::status(StatusCode::OK)),
             Ok(false) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown session")),
-            Err(e) => Err(store_failure(&e)),
+            Err(e) => Err(store_failure(&e, None, "the session was not ended")),
         }
     }
 
@@ -246,8 +289,8 @@ impl McpHttp {
         let id = session_id(headers)?;
         match self.inner.registry.find(&self.inner.server, &id, principal, version).await {
             Ok(conn) => Ok(conn),
-            Err(Lookup::Unknown) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown or expired session")),
-            Err(Lookup::Store(e)) => Err(store_failure(&e)),
+            Err(Lookup::Unknown) => Err(unknown_session()),
+            Err(Lookup::Store(e)) => Err(store_failure(&e, None, "the session could not be read")),
         }
     }
 }
@@ -298,9 +341,15 @@ fn stateless_status(response: &Response<McpBody>) -> Option<StatusCode> {
     }
 }
 
-fn store_failure(e: &lambda_mcp_core::SessionError) -> Response<McpBody> {
+/// 404 for a session this process does not know, or that ended or expired.
+fn unknown_session() -> Response<McpBody> {
+    reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown or expired session")
+}
+
+/// 503 with -32603: the session store failed (`what`: the consequence).
+fn store_failure(e: &lambda_mcp_core::SessionError, id: Option<RequestId>, what: &str) -> Response<McpBody> {
     tracing::warn!(error = %e, "session store failure");
-    reply::refuse(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable: the session store failed")
+    reply::store_unavailable(id, what)
 }
 
 #[cfg(test)]

@@ -16,6 +16,13 @@ pub(crate) fn refuse(status: StatusCode, reason: &str) -> Response<McpBody> {
     error(status, None, ErrorObject::new(ErrorCode::INVALID_REQUEST, reason))
 }
 
+/// The session store failed: 503, and -32603 (an internal error: the
+/// request was fine). `what`: what did not happen.
+pub(crate) fn store_unavailable(id: Option<RequestId>, what: &str) -> Response<McpBody> {
+    let message = format!("Service Unavailable: the session store failed; {what}");
+    error(StatusCode::SERVICE_UNAVAILABLE, id, ErrorObject::new(ErrorCode::INTERNAL_ERROR, message))
+}
+
 pub(crate) fn json(status: StatusCode, body: String) -> Response<McpBody> {
     let mut response = Response::new(full(body));
     *response.status_mut() = status;
