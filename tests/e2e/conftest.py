@@ -69,3 +69,29 @@ def http_server_with_token(mcp_http):
     server.token = "e2e-secret-token-0123456789"
     yield server
     server.stop()
+
+
+class LambdaBridge:
+    """The real `mcp-lambda` bootstrap under the Runtime API emulator, behind `lambda-bridge` (each HTTP
+    request becomes an API Gateway event of `shape`); stopped by PID (SIGTERM: the bridge stops the bootstrap)."""
+
+    def __init__(self, shape: str, *env: str):
+        import subprocess
+
+        args = [_binary("lambda-bridge"), "--bootstrap", _binary("mcp-lambda"), "--shape", shape]
+        for pair in env:
+            args += ["--env", pair]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     env={"PATH": "/usr/bin:/bin", "RUST_LOG": "warn"})
+        line = self.proc.stdout.readline()
+        if "listening on " not in line:
+            raise RuntimeError(f"lambda-bridge did not start: {line!r}, exit {self.proc.poll()}")
+        self.url = line.split("listening on ", 1)[1].strip()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
