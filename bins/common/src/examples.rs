@@ -1,15 +1,35 @@
 //! What the example binaries serve: every example tool, and the session
 //! manager chosen by their configuration.
 
-use lambda_mcp_core::{ServerBuilder, SessionManager};
+use lambda_mcp_core::{Server, ServerBuilder, SessionManager};
 use lambda_mcp_sessions::{DynamoStore, MemorySessions, SessionConfig, StoreSessions};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// What every example binary serves, named `name`: every example tool on
+/// `sessions`, calls bounded by `call_timeout`, `requestState` signed with
+/// `state_secret` (else a random key per process).
+pub fn example_server(
+    name: &str,
+    sessions: Arc<dyn SessionManager>,
+    call_timeout: Duration,
+    state_secret: Option<&str>,
+) -> Result<Server, String> {
+    let builder = Server::builder(name, env!("CARGO_PKG_VERSION"))
+        .title("Lambda MCP example tools")
+        .sessions(sessions)
+        .call_timeout(call_timeout);
+    let mut builder = example_tools(builder)?;
+    if let Some(secret) = state_secret {
+        builder = builder.state_secret(secret);
+    }
+    Ok(builder.build())
+}
+
 /// Registers every example tool: hello world, the session counter, web
 /// search (Serper, `SERPER_API_KEY`) and the S3 bucket tools (the standard
 /// AWS configuration chain). Fails only on an unusable `SERPER_BASE_URL`.
-pub fn example_tools(builder: ServerBuilder) -> Result<ServerBuilder, String> {
+fn example_tools(builder: ServerBuilder) -> Result<ServerBuilder, String> {
     let web_search = lambda_mcp_tool_web_search::WebSearch::from_env().map_err(|e| e.to_string())?;
     Ok(builder
         .tool(lambda_mcp_tool_hello::say_hello_world)

@@ -4,7 +4,7 @@
 
 mod examples;
 
-pub use examples::{example_tools, session_manager, SessionBackend};
+pub use examples::{example_server, session_manager, SessionBackend};
 
 use clap::ValueEnum;
 

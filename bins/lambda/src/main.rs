@@ -8,7 +8,7 @@
 //! each carrying the invocation's request id.
 
 use clap::Parser;
-use lambda_mcp_bin_common::{example_tools, init_logs, session_manager, LogFormat, SessionBackend};
+use lambda_mcp_bin_common::{example_server, init_logs, session_manager, LogFormat, SessionBackend};
 use lambda_mcp_core::Server;
 use lambda_mcp_http::HttpConfig;
 use std::time::Duration;
@@ -60,15 +60,8 @@ fn backend(args: &Args) -> SessionBackend {
 
 async fn server(args: &Args) -> Result<Server, String> {
     let sessions = session_manager(&backend(args), Duration::from_secs(args.session_ttl_secs)).await?;
-    let builder = Server::builder("mcp-lambda", env!("CARGO_PKG_VERSION"))
-        .title("Lambda MCP example tools")
-        .sessions(sessions)
-        .call_timeout(Duration::from_secs(args.call_timeout_secs));
-    let mut builder = example_tools(builder)?;
-    if let Some(secret) = &args.state_secret {
-        builder = builder.state_secret(secret);
-    }
-    Ok(builder.build())
+    let timeout = Duration::from_secs(args.call_timeout_secs);
+    example_server("mcp-lambda", sessions, timeout, args.state_secret.as_deref())
 }
 
 fn http_config(args: &Args) -> HttpConfig {

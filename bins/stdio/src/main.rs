@@ -2,8 +2,7 @@
 //! in-memory session state. Point a desktop MCP client at this binary.
 
 use clap::Parser;
-use lambda_mcp_bin_common::{example_tools, init_logs, LogFormat};
-use lambda_mcp_core::Server;
+use lambda_mcp_bin_common::{example_server, init_logs, LogFormat};
 use lambda_mcp_sessions::MemorySessions;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,17 +19,12 @@ struct Args {
     log_format: LogFormat,
 }
 
-fn server(args: &Args) -> std::io::Result<Server> {
-    let builder = Server::builder("mcp-stdio", env!("CARGO_PKG_VERSION"))
-        .title("Lambda MCP example tools")
-        .sessions(Arc::new(MemorySessions::default()))
-        .call_timeout(Duration::from_secs(args.call_timeout_secs));
-    Ok(example_tools(builder).map_err(std::io::Error::other)?.build())
-}
-
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     init_logs(args.log_format, "warn");
-    lambda_mcp_stdio::serve_stdio(server(&args)?).await
+    let sessions = Arc::new(MemorySessions::default());
+    let timeout = Duration::from_secs(args.call_timeout_secs);
+    let server = example_server("mcp-stdio", sessions, timeout, None).map_err(std::io::Error::other)?;
+    lambda_mcp_stdio::serve_stdio(server).await
 }
