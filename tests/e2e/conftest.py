@@ -19,7 +19,21 @@ def mcp_stdio() -> str:
     return _binary("mcp-stdio")
 
 
-class HttpServer:
+class _Process:
+    """A child process of the tests, stopped by its PID."""
+
+    proc = None
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class HttpServer(_Process):
     """A real `mcp-http` process on a free loopback port, stopped by PID."""
 
     def __init__(self, binary: str, *args: str):
@@ -42,13 +56,6 @@ class HttpServer:
         else:
             raise RuntimeError(f"{binary} exited before listening: {self.proc.wait()}")
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except Exception:
-            self.proc.kill()
-            self.proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +78,7 @@ def http_server_with_token(mcp_http):
     server.stop()
 
 
-class LambdaBridge:
+class LambdaBridge(_Process):
     """The real `mcp-lambda` bootstrap under the Runtime API emulator, behind `lambda-bridge` (each HTTP
     request becomes an API Gateway event of `shape`); stopped by PID (SIGTERM: the bridge stops the bootstrap)."""
 
@@ -88,10 +95,3 @@ class LambdaBridge:
             raise RuntimeError(f"lambda-bridge did not start: {line!r}, exit {self.proc.poll()}")
         self.url = line.split("listening on ", 1)[1].strip()
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except Exception:
-            self.proc.kill()
-            self.proc.wait()
