@@ -1,14 +1,43 @@
 #!/usr/bin/env bash
-# Creates .venv with the pinned end-to-end test clients (idempotent).
+# Creates the project's Python venvs from pinned requirements (idempotent: a
+# venv is reinstalled only when its requirements file changed).
+#
+#   .venv         the end-to-end test clients       tests/e2e/requirements.txt
+#   .venv-deploy  cfn-lint, sam, cargo-lambda (+zig) tests/deploy/requirements.txt
+#
+# Two venvs because aws-sam-cli pins exact versions of boto3, click and others:
+# in one environment they would move the test clients' dependencies (and the
+# reverse). `scripts/setup-python.sh e2e` or `… deploy` sets up only one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv
-fi
-stamp=.venv/.requirements.sha
-want=$(sha256sum tests/e2e/requirements.txt | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
-    echo "$want" > "$stamp"
-fi
+
+# venv DIR REQUIREMENTS: DIR holds exactly what REQUIREMENTS pins.
+venv() {
+    local dir=$1 requirements=$2 stamp want
+    if [ ! -x "$dir/bin/python" ]; then
+        "$python" -m venv "$dir"
+    fi
+    # Keeps the venv out of git whatever the repository's .gitignore says.
+    [ -e "$dir/.gitignore" ] || echo '*' >"$dir/.gitignore"
+    stamp=$dir/.requirements.sha
+    want=$(sha256sum "$requirements" | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        echo "setup-python: installing $requirements into $dir" >&2
+        "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+        echo "$want" >"$stamp"
+    fi
+}
+
+case "${1:-all}" in
+e2e) venv .venv tests/e2e/requirements.txt ;;
+deploy) venv .venv-deploy tests/deploy/requirements.txt ;;
+all)
+    venv .venv tests/e2e/requirements.txt
+    venv .venv-deploy tests/deploy/requirements.txt
+    ;;
+*)
+    sed -n '2,10p' "$0" >&2
+    exit 2
+    ;;
+esac

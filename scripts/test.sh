@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, doc, macro UI and end-to-end tests.
-# Installs what it needs (a Python venv with the official MCP SDK client).
+# Installs what it needs (Python venvs with the official MCP SDK client and the
+# deployment tools, the conformance suite, MCP Inspector, DynamoDB Local, moto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lambda-mcp/target}"
@@ -20,3 +21,9 @@ tests/inspector/install.sh
 
 echo "== the official MCP conformance suite, both eras"
 tests/conformance/ci.sh "$CARGO_TARGET_DIR/debug/mcp-conformance-server"
+
+echo "== the conformance suite against the Lambda handler (Runtime API emulator behind lambda-bridge)"
+tests/conformance/ci.sh --lambda "$CARGO_TARGET_DIR/debug/mcp-conformance-server" "$CARGO_TARGET_DIR/debug/lambda-bridge"
+
+echo "== deployment: template.yaml (cfn-lint, sam validate --lint) and both Lambda bootstraps (cargo lambda build --release)"
+scripts/check-deploy.sh

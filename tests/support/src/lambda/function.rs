@@ -9,12 +9,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::sync::{oneshot, watch};
 
 /// One execution environment: the process and its Runtime API. The process
 /// is killed (by PID) when this is dropped.
 pub struct Function {
     api: RuntimeApi,
-    child: Child,
+    pid: Option<u32>,
+    /// Dropping it kills the process.
+    _kill: oneshot::Sender<()>,
+    exited: watch::Receiver<Option<String>>,
     started: Instant,
     logs: Arc<Mutex<Vec<String>>>,
 }
@@ -50,12 +54,21 @@ impl Function {
         if let Some(err) = child.stderr.take() {
             tokio::spawn(collect(BufReader::new(err), logs.clone()));
         }
-        Ok(Function { api, child, started, logs })
+        let pid = child.id();
+        let (kill, killed) = oneshot::channel();
+        let (exit_tx, exited) = watch::channel(None);
+        tokio::spawn(supervise(child, killed, exit_tx));
+        Ok(Function { api, pid, _kill: kill, exited, started, logs })
     }
 
-    /// Sends one event and waits for the function's answer.
+    /// Sends one event and waits for the function's answer (or its exit).
     pub async fn invoke(&self, event: &[u8], timeout: Duration) -> Result<Bytes, InvokeError> {
-        self.api.invoke(event, timeout).await
+        let mut exited = self.exited.clone();
+        let exit = async move { exited.wait_for(Option::is_some).await.ok().and_then(|status| status.clone()) };
+        tokio::select! {
+            answer = self.api.invoke(event, timeout) => answer,
+            Some(status) = exit => Err(InvokeError::Exited(status)),
+        }
     }
 
     /// [`Function::invoke`] with a JSON event and a JSON answer.
@@ -71,7 +84,7 @@ impl Function {
 
     /// The process id.
     pub fn pid(&self) -> Option<u32> {
-        self.child.id()
+        self.pid
     }
 
     /// The peak resident set size so far, in KiB (Linux `VmHWM`).
@@ -87,9 +100,24 @@ impl Function {
     }
 
     /// Stops the process (SIGKILL to its PID) and waits for it.
-    pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
+    pub async fn stop(self) {
+        let mut exited = self.exited.clone();
+        drop(self);
+        let _ = exited.wait_for(Option::is_some).await;
     }
+}
+
+/// Owns the process: reports its exit, kills it when the [`Function`] goes.
+async fn supervise(mut child: Child, killed: oneshot::Receiver<()>, exited: watch::Sender<Option<String>>) {
+    let status = tokio::select! {
+        status = child.wait() => status,
+        _ = killed => {
+            let _ = child.start_kill();
+            child.wait().await
+        }
+    };
+    let status = status.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+    exited.send_replace(Some(status));
 }
 
 async fn collect<R: tokio::io::AsyncRead + Unpin>(reader: BufReader<R>, logs: Arc<Mutex<Vec<String>>>) {

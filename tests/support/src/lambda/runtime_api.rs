@@ -26,6 +26,9 @@ pub enum InvokeError {
     Init(String),
     /// No answer within the time given.
     Timeout,
+    /// The process exited (its exit status), as a runtime does that fails
+    /// before it reaches the Runtime API.
+    Exited(String),
     /// The emulator stopped.
     Stopped,
 }
@@ -36,6 +39,7 @@ impl std::fmt::Display for InvokeError {
             InvokeError::Function(body) => write!(f, "the function failed: {body}"),
             InvokeError::Init(body) => write!(f, "the runtime failed to start: {body}"),
             InvokeError::Timeout => f.write_str("no response in time"),
+            InvokeError::Exited(status) => write!(f, "the runtime exited: {status}"),
             InvokeError::Stopped => f.write_str("the Runtime API emulator stopped"),
         }
     }
