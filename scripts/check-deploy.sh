@@ -16,7 +16,8 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export SAM_CLI_TELEMETRY=0
 
 scripts/setup-python.sh deploy
-export PATH="$PWD/.venv-deploy/bin:$PATH"
+# The venv's real path (outside the clone), so the build cache survives a new clone.
+export PATH="$(readlink -f .venv-deploy)/bin:$PATH"
 
 echo "== cfn-lint template.yaml ($(cfn-lint --version))"
 cfn-lint template.yaml

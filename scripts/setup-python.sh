@@ -4,6 +4,9 @@
 #
 #   .venv         the end-to-end test clients       tests/e2e/requirements.txt
 #   .venv-deploy  cfn-lint, sam, cargo-lambda (+zig) tests/deploy/requirements.txt
+#                 (a link to $LAMBDA_MCP_CACHE/venv-deploy, default ~/.cache/lambda-mcp: a path
+#                 that does not change with the clone, because cargo-lambda's compiler wrappers
+#                 name it, and a new path would rebuild every crate of the Lambda release build)
 #
 # Two venvs because aws-sam-cli pins exact versions of boto3, click and others:
 # in one environment they would move the test clients' dependencies (and the
@@ -29,12 +32,19 @@ venv() {
     fi
 }
 
+deploy_venv() {
+    local dir=${LAMBDA_MCP_CACHE:-$HOME/.cache/lambda-mcp}/venv-deploy
+    mkdir -p "$(dirname "$dir")"
+    venv "$dir" tests/deploy/requirements.txt
+    ln -sfn "$dir" .venv-deploy
+}
+
 case "${1:-all}" in
 e2e) venv .venv tests/e2e/requirements.txt ;;
-deploy) venv .venv-deploy tests/deploy/requirements.txt ;;
+deploy) deploy_venv ;;
 all)
     venv .venv tests/e2e/requirements.txt
-    venv .venv-deploy tests/deploy/requirements.txt
+    deploy_venv
     ;;
 *)
     sed -n '2,10p' "$0" >&2
