@@ -1,5 +1,4 @@
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 /// A request id: a string or an integer (MCP forbids `null`).
@@ -10,17 +9,6 @@ pub enum RequestId {
     Number(i64),
     /// A string id.
     String(String),
-}
-
-impl RequestId {
-    pub(crate) fn from_value(value: Value) -> Result<Self, &'static str> {
-        match value {
-            Value::String(s) => Ok(RequestId::String(s)),
-            Value::Number(n) => n.as_i64().map(RequestId::Number).ok_or("\"id\" must be an integer or a string"),
-            Value::Null => Err("\"id\" must not be null"),
-            _ => Err("\"id\" must be an integer or a string"),
-        }
-    }
 }
 
 impl From<i64> for RequestId {

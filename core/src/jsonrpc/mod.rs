@@ -142,16 +142,17 @@ pub fn parse(bytes: &[u8]) -> Result<Incoming, ErrorResponse> {
     }
 }
 
-/// The members of a JSON-RPC message, as sent. `Some(Value::Null)` is an
-/// explicit `null`, `None` an absent member.
+/// The members of a JSON-RPC message, as sent. `Some(_)` is a member that is
+/// present (an explicit `null` included), `None` an absent one. The scalar
+/// members are read without building a `Value` (see [`envelope`]).
 #[derive(Deserialize)]
 struct Envelope {
     #[serde(default, deserialize_with = "present")]
-    jsonrpc: Option<Value>,
+    jsonrpc: Option<envelope::IsVersion>,
     #[serde(default, deserialize_with = "present")]
-    id: Option<Value>,
+    id: Option<envelope::RawId>,
     #[serde(default, deserialize_with = "present")]
-    method: Option<Value>,
+    method: Option<envelope::MethodName>,
     #[serde(default, deserialize_with = "present")]
     params: Option<Value>,
     #[serde(default, deserialize_with = "present")]
@@ -160,9 +161,11 @@ struct Envelope {
     error: Option<Value>,
 }
 
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
+
+mod envelope;
 
 impl Message {
     /// Classifies a JSON value as a JSON-RPC message.
@@ -179,17 +182,16 @@ impl Message {
         let Envelope { jsonrpc, id, method, params, result, error } = envelope;
         let id = match id {
             None => None,
-            Some(raw) => Some(
-                RequestId::from_value(raw)
-                    .map_err(|why| ErrorResponse::new(None, ErrorObject::invalid_request(why)))?,
-            ),
+            Some(raw) => {
+                Some(raw.into_id().map_err(|why| ErrorResponse::new(None, ErrorObject::invalid_request(why)))?)
+            }
         };
         let invalid = |why: &str| ErrorResponse::new(id.clone(), ErrorObject::invalid_request(why));
-        if jsonrpc.as_ref().and_then(Value::as_str) != Some(JSONRPC_VERSION) {
+        if !jsonrpc.is_some_and(|v| v.0) {
             return Err(invalid("\"jsonrpc\" must be \"2.0\""));
         }
         if let Some(method) = method {
-            let Value::String(method) = method else {
+            let envelope::MethodName(Some(method)) = method else {
                 return Err(invalid("\"method\" must be a string"));
             };
             let params = match params {

@@ -3,6 +3,7 @@
 use crate::jsonrpc::{ErrorCode, ErrorObject};
 use crate::protocol::discovery::meta;
 use crate::protocol::{Era, LoggingLevel, ProgressToken, ProtocolVersion};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -19,6 +20,25 @@ pub(crate) struct RequestScope {
 /// The stateless-era fields of `params._meta`, if the request has them.
 /// `Ok(None)`: a handshake-era request.
 pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Option<RequestScope>, ErrorObject> {
+    let Some(fields) = stateless_fields(params)? else {
+        return Ok(None);
+    };
+    Ok(Some(RequestScope {
+        version: fields.version,
+        log_level: fields.log_level,
+        progress_token: progress_token(params),
+        capabilities: Some(Arc::new(fields.capabilities.clone())),
+    }))
+}
+
+/// The stateless-era `_meta` fields, validated and borrowed.
+struct StatelessFields<'a> {
+    version: ProtocolVersion,
+    capabilities: &'a Map<String, Value>,
+    log_level: Option<LoggingLevel>,
+}
+
+fn stateless_fields(params: Option<&Map<String, Value>>) -> Result<Option<StatelessFields<'_>>, ErrorObject> {
     let Some(meta_obj) = params.and_then(|p| p.get("_meta")).and_then(Value::as_object) else {
         return Ok(None);
     };
@@ -32,7 +52,7 @@ pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Opt
         .filter(|v| v.era() == Era::Stateless)
         .ok_or_else(|| unsupported_version(requested))?;
     let capabilities = match meta_obj.get(meta::CLIENT_CAPABILITIES) {
-        Some(Value::Object(caps)) => Arc::new(caps.clone()),
+        Some(Value::Object(caps)) => caps,
         Some(_) => {
             let why = format!("_meta[\"{}\"] must be an object", meta::CLIENT_CAPABILITIES);
             return Err(ErrorObject::invalid_params(why));
@@ -44,12 +64,11 @@ pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Opt
     };
     let log_level = match meta_obj.get(meta::LOG_LEVEL) {
         None => None,
-        Some(v) => Some(serde_json::from_value(v.clone()).map_err(|_| {
+        Some(v) => Some(LoggingLevel::deserialize(v).map_err(|_| {
             ErrorObject::invalid_params(format!("_meta[\"{}\"] is not a logging level: {v}", meta::LOG_LEVEL))
         })?),
     };
-    let progress_token = progress_token(params);
-    Ok(Some(RequestScope { version, log_level, progress_token, capabilities: Some(capabilities) }))
+    Ok(Some(StatelessFields { version, capabilities, log_level }))
 }
 
 /// The stateless-era version a request asks for, validated as the router
@@ -57,7 +76,7 @@ pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Opt
 /// malformed `_meta` fields (-32602) or an unsupported version (-32022).
 /// Transports use it to answer with the right HTTP status before routing.
 pub fn stateless_version(params: Option<&Map<String, Value>>) -> Result<Option<ProtocolVersion>, ErrorObject> {
-    Ok(stateless_scope(params)?.map(|scope| scope.version))
+    Ok(stateless_fields(params)?.map(|fields| fields.version))
 }
 
 /// -32022 with the versions this server speaks, newest first.
@@ -71,7 +90,7 @@ pub fn unsupported_version(requested: &str) -> ErrorObject {
 /// `params._meta.progressToken`, in either era.
 pub(crate) fn progress_token(params: Option<&Map<String, Value>>) -> Option<ProgressToken> {
     let token = params?.get("_meta")?.get(meta::PROGRESS_TOKEN)?;
-    serde_json::from_value(token.clone()).ok()
+    ProgressToken::deserialize(token).ok()
 }
 
 /// How a result is dressed for the caller's era.

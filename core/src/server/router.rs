@@ -31,13 +31,25 @@ pub enum Reply {
 impl Reply {
     /// The reply as JSON text.
     pub fn to_json(&self) -> String {
+        let mut out = Vec::with_capacity(REPLY_CAPACITY);
+        self.write_json(&mut out);
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
+    /// Appends the reply as JSON to `out` (a transport's body buffer: no
+    /// intermediate string).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            Reply::Single(m) => serde_json::to_string(m),
-            Reply::Batch(ms) => serde_json::to_string(ms),
+            Reply::Single(m) => serde_json::to_writer(&mut *out, m),
+            Reply::Batch(ms) => serde_json::to_writer(&mut *out, ms),
         }
         .expect("JSON-RPC messages always serialise")
     }
 }
+
+/// A first guess at a reply's size: most fit, so the buffer grows at most
+/// once or twice instead of doubling from nothing.
+const REPLY_CAPACITY: usize = 256;
 
 impl Server {
     /// Handles one parsed frame: a message or, under 2025-03-26, a batch.

@@ -40,8 +40,7 @@ pub(crate) fn admit(config: &HttpConfig, uri: &Uri, headers: &HeaderMap) -> Resu
 
 /// POST needs JSON in and must accept both JSON and SSE out.
 pub(crate) fn post_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>> {
-    let accept = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
-    if !(accepts(&accept, "application/json") && accepts(&accept, "text/event-stream")) {
+    if accepted(headers) != (Accepts { json: true, sse: true }) {
         return Err(reply::refuse(
             StatusCode::NOT_ACCEPTABLE,
             "Not Acceptable: Accept must allow both application/json and text/event-stream",
@@ -59,25 +58,46 @@ pub(crate) fn post_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>>
 
 /// GET must accept SSE.
 pub(crate) fn get_headers(headers: &HeaderMap) -> Result<(), Response<McpBody>> {
-    let accept = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
-    if accepts(&accept, "text/event-stream") {
+    if accepted(headers).sse {
         Ok(())
     } else {
         Err(reply::refuse(StatusCode::NOT_ACCEPTABLE, "Not Acceptable: Accept must allow text/event-stream"))
     }
 }
 
-fn accepts(accept: &str, wanted: &str) -> bool {
-    let (wanted_type, _) = wanted.split_once('/').unwrap_or((wanted, ""));
-    accept.split(',').map(media_type).any(|range| {
-        range == "*/*"
-            || range.eq_ignore_ascii_case(wanted)
-            || range.strip_suffix("/*").is_some_and(|t| t.eq_ignore_ascii_case(wanted_type))
-    })
+/// What the `Accept` headers allow of the two types this endpoint answers with.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Accepts {
+    json: bool,
+    sse: bool,
+}
+
+/// Reads every `Accept` header (each a comma-separated list of media
+/// ranges) in one pass, by bytes: it runs on every POST.
+fn accepted(headers: &HeaderMap) -> Accepts {
+    let mut accepts = Accepts::default();
+    for accept in headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()) {
+        for range in accept.as_bytes().split(|&b| b == b',').map(media_range) {
+            if range == b"*/*" {
+                return Accepts { json: true, sse: true };
+            }
+            accepts.json |=
+                range.eq_ignore_ascii_case(b"application/json") || range.eq_ignore_ascii_case(b"application/*");
+            accepts.sse |= range.eq_ignore_ascii_case(b"text/event-stream") || range.eq_ignore_ascii_case(b"text/*");
+        }
+    }
+    accepts
+}
+
+/// A media type without its parameters.
+fn media_range(value: &[u8]) -> &[u8] {
+    let end = value.iter().position(|&b| b == b';').unwrap_or(value.len());
+    value[..end].trim_ascii()
 }
 
 fn media_type(value: &str) -> &str {
-    value.split(';').next().unwrap_or_default().trim()
+    let end = value.as_bytes().iter().position(|&b| b == b';').unwrap_or(value.len());
+    value[..end].trim_ascii()
 }
 
 fn origin_is_local(origin: &str) -> bool {
@@ -102,11 +122,22 @@ mod tests {
 
     #[test]
     fn accept_ranges() {
-        assert!(accepts("application/json, text/event-stream", "text/event-stream"));
-        assert!(accepts("*/*", "application/json"));
-        assert!(accepts("application/*;q=0.9, text/*", "text/event-stream"));
-        assert!(!accepts("application/json", "text/event-stream"));
-        assert!(!accepts("", "application/json"));
+        let accepts = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for v in values {
+                headers.append(header::ACCEPT, v.parse().unwrap());
+            }
+            let Accepts { json, sse } = accepted(&headers);
+            (json, sse)
+        };
+        assert_eq!(accepts(&["application/json, text/event-stream"]), (true, true));
+        assert_eq!(accepts(&["application/json", "text/event-stream;q=0.5"]), (true, true));
+        assert_eq!(accepts(&["*/*"]), (true, true));
+        assert_eq!(accepts(&["application/*;q=0.9, TEXT/*"]), (true, true));
+        assert_eq!(accepts(&["application/json"]), (true, false));
+        assert_eq!(accepts(&["text/event-stream"]), (false, true));
+        assert_eq!(accepts(&[""]), (false, false));
+        assert_eq!(accepts(&[]), (false, false));
     }
 
     #[test]

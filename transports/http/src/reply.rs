@@ -1,6 +1,7 @@
 //! Error and success responses, with the status each case calls for.
 
 use crate::body::{empty, full, McpBody};
+use bytes::Bytes;
 use http::{header, HeaderValue, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, ErrorResponse, Message, RequestId};
 
@@ -23,7 +24,7 @@ pub(crate) fn store_unavailable(id: Option<RequestId>, what: &str) -> Response<M
     error(StatusCode::SERVICE_UNAVAILABLE, id, ErrorObject::new(ErrorCode::INTERNAL_ERROR, message))
 }
 
-pub(crate) fn json(status: StatusCode, body: String) -> Response<McpBody> {
+pub(crate) fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<McpBody> {
     let mut response = Response::new(full(body));
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

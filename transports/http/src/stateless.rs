@@ -2,18 +2,27 @@
 //! `Mcp-Name` must agree with the body (-32020 otherwise).
 
 use base64::Engine;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Request, RequestId};
 use lambda_mcp_core::protocol::discovery::meta;
 use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{stateless_version, ProtocolVersion};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Header names of the stateless era.
 pub(crate) mod names {
     pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
     pub(crate) const METHOD: &str = "mcp-method";
     pub(crate) const NAME: &str = "mcp-name";
+}
+
+/// The same names, parsed once: a lookup by `&str` parses the name again.
+mod header_names {
+    use http::HeaderName;
+    pub(super) const PROTOCOL_VERSION: HeaderName = HeaderName::from_static(super::names::PROTOCOL_VERSION);
+    pub(super) const METHOD: HeaderName = HeaderName::from_static(super::names::METHOD);
+    pub(super) const NAME: HeaderName = HeaderName::from_static(super::names::NAME);
 }
 
 /// Decides whether a POSTed message belongs to the stateless era: its body
@@ -25,22 +34,22 @@ pub(crate) fn era_of(
     headers: &HeaderMap,
     message: &Message,
 ) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
-    let (id, params) = match message {
-        Message::Request(r) => (Some(r.id.clone()), r.params.as_ref()),
-        Message::Notification(n) => (None, n.params.as_ref()),
+    let params = match message {
+        Message::Request(r) => r.params.as_ref(),
+        Message::Notification(n) => n.params.as_ref(),
         _ => return Ok(None),
     };
     let body_version = params
         .and_then(|p| p.get("_meta"))
         .and_then(|m| m.get(meta::PROTOCOL_VERSION))
-        .map(|v| v.as_str().unwrap_or_default().to_owned());
-    let header_version = headers.get(names::PROTOCOL_VERSION).and_then(|v| v.to_str().ok());
+        .map(|v| v.as_str().unwrap_or_default());
+    let header_version = headers.get(header_names::PROTOCOL_VERSION).and_then(|v| v.to_str().ok());
     let header_is_stateless =
         header_version.and_then(ProtocolVersion::parse).is_some_and(|v| v.era() == Era::Stateless);
     if body_version.is_none() && !header_is_stateless {
         return Ok(None);
     }
-    let fail = |e| Err((id.clone(), e));
+    let fail = |e| Err((message_id(message), e));
     let Some(body_version) = body_version else {
         return fail(ErrorObject::invalid_params(format!("missing required _meta[\"{}\"]", meta::PROTOCOL_VERSION)));
     };
@@ -60,11 +69,18 @@ pub(crate) fn era_of(
     }
 }
 
+fn message_id(message: &Message) -> Option<RequestId> {
+    match message {
+        Message::Request(r) => Some(r.id.clone()),
+        _ => None,
+    }
+}
+
 /// Checks a stateless-era request's `Mcp-Method` and `Mcp-Name` headers
 /// against its body.
 pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<(), ErrorObject> {
-    let header = |name: &str| headers.get(name).map(|v| decode(v.as_bytes()));
-    match header(names::METHOD) {
+    let header = |name: HeaderName| headers.get(name).map(|v| decode(v.as_bytes()));
+    match header(header_names::METHOD) {
         Some(Some(m)) if m == request.method => {}
         Some(Some(m)) => {
             return Err(mismatch(&format!("Mcp-Method header {m:?} does not match the body's {:?}", request.method)))
@@ -76,7 +92,7 @@ pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<()
         "resources/read" => param(request, "uri"),
         _ => return Ok(()),
     };
-    match (header(names::NAME), body_name) {
+    match (header(header_names::NAME), body_name) {
         (Some(Some(h)), Some(b)) if h == b => Ok(()),
         (Some(Some(h)), b) => {
             Err(mismatch(&format!("Mcp-Name header {h:?} does not match the body's {:?}", b.unwrap_or_default())))
@@ -94,15 +110,15 @@ fn mismatch(message: &str) -> ErrorObject {
 }
 
 /// A header value as text, decoding the `=?base64?…?=` form used for values
-/// that are not plain ASCII.
-fn decode(raw: &[u8]) -> Option<String> {
+/// that are not plain ASCII (plain values are borrowed, not copied).
+fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
     let text = std::str::from_utf8(raw).ok()?;
     match text.strip_prefix("=?base64?").and_then(|t| t.strip_suffix("?=")) {
         Some(encoded) => {
             let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
-            String::from_utf8(bytes).ok()
+            String::from_utf8(bytes).ok().map(Cow::Owned)
         }
-        None => Some(text.to_owned()),
+        None => Some(Cow::Borrowed(text)),
     }
 }
 

@@ -1,0 +1,147 @@
+//! The scalar members of a JSON-RPC envelope (`jsonrpc`, `id`, `method`),
+//! read straight from the parser: no `Value` is built for them, and
+//! `"jsonrpc": "2.0"` is compared where it lies in the input. Any JSON is
+//! accepted for each, so that a member of the wrong type is reported by
+//! [`super::Message`]'s checks (with the request's id) rather than by serde.
+
+use super::{RequestId, JSONRPC_VERSION};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// `jsonrpc`: whether it is exactly the string `"2.0"`.
+pub(super) struct IsVersion(pub(super) bool);
+
+/// `id`, as sent.
+pub(super) enum RawId {
+    String(String),
+    Number(i64),
+    Null,
+    /// A float, a number out of range, a boolean, an array or an object.
+    Other,
+}
+
+/// `method`: the name, or `None` when it is not a string.
+pub(super) struct MethodName(pub(super) Option<String>);
+
+impl RawId {
+    pub(super) fn into_id(self) -> Result<RequestId, &'static str> {
+        match self {
+            RawId::String(s) => Ok(RequestId::String(s)),
+            RawId::Number(n) => Ok(RequestId::Number(n)),
+            RawId::Null => Err("\"id\" must not be null"),
+            RawId::Other => Err("\"id\" must be an integer or a string"),
+        }
+    }
+}
+
+/// What a member becomes for each kind of JSON value.
+trait FromJson: Sized {
+    fn string(s: &str) -> Self;
+    fn owned(s: String) -> Self {
+        Self::string(&s)
+    }
+    fn integer(_: i64) -> Self {
+        Self::other()
+    }
+    fn null() -> Self {
+        Self::other()
+    }
+    fn other() -> Self;
+}
+
+impl FromJson for IsVersion {
+    fn string(s: &str) -> Self {
+        IsVersion(s == JSONRPC_VERSION)
+    }
+    fn other() -> Self {
+        IsVersion(false)
+    }
+}
+
+impl FromJson for RawId {
+    fn string(s: &str) -> Self {
+        RawId::String(s.to_owned())
+    }
+    fn owned(s: String) -> Self {
+        RawId::String(s)
+    }
+    fn integer(n: i64) -> Self {
+        RawId::Number(n)
+    }
+    fn null() -> Self {
+        RawId::Null
+    }
+    fn other() -> Self {
+        RawId::Other
+    }
+}
+
+impl FromJson for MethodName {
+    fn string(s: &str) -> Self {
+        MethodName(Some(s.to_owned()))
+    }
+    fn owned(s: String) -> Self {
+        MethodName(Some(s))
+    }
+    fn other() -> Self {
+        MethodName(None)
+    }
+}
+
+struct Any<T>(PhantomData<T>);
+
+impl<'de, T: FromJson> Visitor<'de> for Any<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(T::other())
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<T, E> {
+        Ok(T::integer(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<T, E> {
+        Ok(i64::try_from(n).map_or_else(|_| T::other(), T::integer))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok(T::other())
+    }
+    fn visit_str<E>(self, s: &str) -> Result<T, E> {
+        Ok(T::string(s))
+    }
+    fn visit_string<E>(self, s: String) -> Result<T, E> {
+        Ok(T::owned(s))
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::null())
+    }
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok(T::null())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(T::other())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(T::other())
+    }
+}
+
+macro_rules! deserialize_any {
+    ($($t:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(Any(PhantomData))
+            }
+        }
+    )*};
+}
+
+deserialize_any!(IsVersion, RawId, MethodName);
