@@ -159,12 +159,6 @@ pub(super) fn missing_capability(capability: &str) -> ErrorObject {
     .with_data(json!({ "requiredCapabilities": { capability: {} } }))
 }
 
-/// Saves what the handler changed in the session (a second flush after
-/// [`Server::bounded`] settled the request finds nothing left to send).
-pub(super) async fn flush(ctx: &ToolContext) -> Result<(), ErrorObject> {
-    bounded_flush(ctx).await.map_err(|e| ErrorObject::internal(e.to_string()))
-}
-
 /// How long a flush may take past the call's deadline, so that a call that
 /// used its whole deadline can still save what it changed.
 pub(super) const FLUSH_GRACE: Duration = Duration::from_secs(2);

@@ -1,6 +1,6 @@
 //! `prompts/get`. Listing lives with the catalog.
 
-use super::invoke::{flush, missing_capability, Call};
+use super::invoke::{missing_capability, Call};
 use super::request_state::Binding;
 use super::Server;
 use crate::jsonrpc::ErrorObject;
@@ -50,7 +50,6 @@ impl Server {
             }
             other => other?,
         };
-        flush(&ctx).await?;
         Ok(Some(serde_json::to_value(result).expect("GetPromptResult serialises")))
     }
 }

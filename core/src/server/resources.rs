@@ -1,7 +1,7 @@
 //! `resources/read`. Listing lives with the catalog.
 
 use super::catalog::Target;
-use super::invoke::{flush, Call};
+use super::invoke::Call;
 use super::Server;
 use crate::jsonrpc::ErrorObject;
 use crate::protocol::ReadResourceResult;
@@ -25,7 +25,6 @@ impl Server {
             return Ok(None);
         };
         let contents = outcome.map_err(|e| e.into_error_object(&uri, era))?;
-        flush(&ctx).await?;
         let result = ReadResourceResult { contents };
         Ok(Some(serde_json::to_value(result).expect("ReadResourceResult serialises")))
     }

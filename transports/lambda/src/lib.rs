@@ -109,7 +109,7 @@ async fn into_lambda_body(body: McpBody) -> Body {
     if bytes.is_empty() {
         return Body::Empty;
     }
-    match String::from_utf8(bytes.to_vec()) {
+    match String::from_utf8(Vec::from(bytes)) {
         Ok(text) => Body::Text(text),
         Err(e) => Body::Binary(e.into_bytes()),
     }
