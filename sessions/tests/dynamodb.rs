@@ -94,10 +94,13 @@ async fn the_store_contract_holds_on_dynamodb() {
     let missing = SessionId::new("missing");
     assert_eq!(store.load(&missing, now).await.unwrap(), None);
     assert!(matches!(store.write(&missing, &Write::touch(now + 60), now).await, Err(StoreError::NotFound)));
+    // Expired by the store's clock (`later`) but not yet by the wall clock, so
+    // DynamoDB Local's own TTL sweep cannot remove the item during the test.
     let stale = SessionId::new("stale");
-    store.create(&stale, &StoredSession::new(None, now - 100, 10)).await.unwrap();
-    assert_eq!(store.load(&stale, now).await.unwrap(), None, "expired: absent on read");
-    assert!(matches!(store.write(&stale, &Write::touch(now + 60), now).await, Err(StoreError::NotFound)));
+    let later = now + 1_000;
+    store.create(&stale, &StoredSession::new(None, now, 600)).await.unwrap();
+    assert_eq!(store.load(&stale, later).await.unwrap(), None, "expired: absent on read");
+    assert!(matches!(store.write(&stale, &Write::touch(later + 60), later).await, Err(StoreError::NotFound)));
     let raw = store
         .client()
         .get_item()
@@ -107,7 +110,7 @@ async fn the_store_contract_holds_on_dynamodb() {
         .await
         .unwrap();
     assert!(raw.item().is_some(), "the expired item is still stored");
-    assert!(!store.delete(&stale, now).await.unwrap());
+    assert!(!store.delete(&stale, later).await.unwrap());
     assert!(store.delete(&id, now).await.unwrap());
     assert!(!store.delete(&id, now).await.unwrap());
 }
