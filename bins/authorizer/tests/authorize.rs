@@ -13,7 +13,7 @@ fn authorizer() -> Authorizer {
 }
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/data/{name}", std::env::var("CARGO_MANIFEST_DIR").unwrap());
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

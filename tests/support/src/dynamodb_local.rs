@@ -17,7 +17,7 @@ pub struct DynamoDbLocal {
 }
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/dynamodb-local.sh")
+    crate::workspace_root().join("scripts/dynamodb-local.sh")
 }
 
 fn install() {

@@ -13,18 +13,24 @@ use lambda_mcp_core::jsonrpc::RequestId;
 use lambda_mcp_core::{Arguments, CallToolResult, ProtocolVersion, Tool, ToolContext, ToolSet};
 use lambda_mcp_tool_s3::{BucketInfo, S3Buckets};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const REGION: &str = "us-east-1";
 
+/// This package's directory, from cargo at run time (a compiled-in path would
+/// name whichever checkout first built this test).
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+}
+
 /// `moto_server`: `$MOTO_SERVER`, else the workspace's `.venv`.
 fn moto_server() -> PathBuf {
     let path = std::env::var_os("MOTO_SERVER")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server"));
+        .unwrap_or_else(|| manifest_dir().join("../../.venv/bin/moto_server"));
     assert!(path.is_file(), "{} is missing: run scripts/setup-python.sh (or set MOTO_SERVER)", path.display());
     path
 }
@@ -60,7 +66,7 @@ impl Moto {
                 Flavour::Plain => Command::new(moto_server()),
                 Flavour::Paging => {
                     let mut c = Command::new(moto_python());
-                    c.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto_paging.py"));
+                    c.arg(manifest_dir().join("tests/moto_paging.py"));
                     c
                 }
             };

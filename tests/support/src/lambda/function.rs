@@ -24,13 +24,25 @@ pub struct Function {
 }
 
 impl Function {
-    /// Starts `bootstrap` with the Lambda variables plus `env` (which wins).
+    /// Starts `bootstrap` with the Lambda variables plus `env` (which wins),
+    /// and nothing of this process's environment but `RUST_LOG` and
+    /// `RUST_BACKTRACE`: a function sees only what Lambda and its
+    /// configuration give it (no `HOME`, no `SSL_CERT_FILE`, no stray `AWS_*`).
     /// The process's stdout and stderr are kept as [`Function::logs`].
     pub async fn start(bootstrap: &Path, env: &[(String, String)]) -> std::io::Result<Self> {
         let api = RuntimeApi::start().await?;
         let started = Instant::now();
         let mut command = Command::new(bootstrap);
+        command.env_clear();
+        for name in ["RUST_LOG", "RUST_BACKTRACE"] {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
         command
+            .env("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin")
+            .env("LANG", "en_US.UTF-8")
+            .env("TZ", ":UTC")
             .env("AWS_LAMBDA_RUNTIME_API", api.address())
             .env("AWS_LAMBDA_FUNCTION_NAME", "local")
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
