@@ -8,6 +8,8 @@
 #                                           # server mints one) or 2026; N default 2000
 #
 # e.g. bench/callgrind/run.sh ~/.cache/lambda-mcp/target/release/mcp-http 2026
+# With CALLGRIND_OUT=FILE the profile is kept there, for
+# `callgrind_annotate --inclusive=yes FILE`.
 # Needs valgrind (Debian `valgrind`) and python3. Bounded: the client gives up
 # after 120 s, the server is stopped when the count is done.
 set -euo pipefail
@@ -32,3 +34,4 @@ callgrind_control -d "$vpid" >/dev/null 2>&1
 sleep 0.5
 ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$out"/cg.1)
 echo "$(basename "$server") $era: $((ir / n)) instructions per request ($n requests)"
+if [ -n "${CALLGRIND_OUT:-}" ]; then cp "$out"/cg.1 "$CALLGRIND_OUT"; fi

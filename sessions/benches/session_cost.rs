@@ -91,7 +91,7 @@ async fn call(server: &Server, conn: &Connection, id: i64, name: &str) -> Value 
     let params = json!({"name": name, "arguments": {}});
     let request = Request::new(id, "tools/call", params.as_object().cloned());
     match server.handle(conn, Message::Request(request), Arc::new(Discard)).await {
-        Some(Message::Response(r)) => r.result,
+        Some(Message::Response(r)) => r.result.to_value(),
         other => panic!("{name}: {other:?}"),
     }
 }

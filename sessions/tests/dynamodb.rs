@@ -216,7 +216,7 @@ async fn call(server: &Server, conn: &Connection, name: &str) -> Value {
     let params = json!({"name": name, "arguments": {}});
     let request = Request::new(NEXT_ID.fetch_add(1, Ordering::Relaxed), "tools/call", params.as_object().cloned());
     match server.handle(conn, Message::Request(request), Arc::new(Discard)).await {
-        Some(Message::Response(r)) => r.result,
+        Some(Message::Response(r)) => r.result.to_value(),
         other => panic!("tools/call {name}: {other:?}"),
     }
 }

@@ -223,7 +223,7 @@ fn call(f: &Fixture, id: i64, name: &str) -> impl std::future::Future<Output = O
 
 fn result(reply: Option<Message>) -> Value {
     match reply {
-        Some(Message::Response(r)) => r.result,
+        Some(Message::Response(r)) => r.result.to_value(),
         other => panic!("expected a result, got {other:?}"),
     }
 }

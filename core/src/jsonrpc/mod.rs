@@ -2,13 +2,16 @@
 //!
 //! A transport hands raw bytes to [`parse`]; everything past that point works
 //! with [`Message`] and its parts. `serde_json::Value` survives only as the
-//! `params` and `result` payloads, which the router types per method.
+//! `params` payload, which the router types per method; a `result` is
+//! [`RawJson`], written once from its typed form.
 
 mod error;
 mod id;
+mod raw;
 
 pub use error::{ErrorCode, ErrorObject};
 pub use id::RequestId;
+pub use raw::RawJson;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -49,8 +52,8 @@ pub struct Response {
     pub jsonrpc: Version,
     /// The id of the request this answers.
     pub id: RequestId,
-    /// The result payload.
-    pub result: Value,
+    /// The result payload, as JSON text.
+    pub result: RawJson,
 }
 
 /// An error response. `id` is `None` when the request's id could not be read.
@@ -156,7 +159,7 @@ struct Envelope {
     #[serde(default, deserialize_with = "present")]
     params: Option<Value>,
     #[serde(default, deserialize_with = "present")]
-    result: Option<Value>,
+    result: Option<RawJson>,
     #[serde(default, deserialize_with = "present")]
     error: Option<Value>,
 }
@@ -234,9 +237,9 @@ impl Notification {
 }
 
 impl Response {
-    /// A successful response to `id`.
-    pub fn new(id: RequestId, result: Value) -> Self {
-        Response { jsonrpc: Version, id, result }
+    /// A successful response to `id` (a `Value` or [`RawJson`]).
+    pub fn new(id: RequestId, result: impl Into<RawJson>) -> Self {
+        Response { jsonrpc: Version, id, result: result.into() }
     }
 }
 

@@ -1,9 +1,9 @@
 //! Which era a request belongs to, and the shape its result takes there.
 
-use crate::jsonrpc::{ErrorCode, ErrorObject};
+use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
 use crate::protocol::discovery::meta;
 use crate::protocol::{Era, LoggingLevel, ProgressToken, ProtocolVersion};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -116,5 +116,75 @@ pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, 
     let meta = map.entry("_meta").or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(meta) = meta {
         meta.insert(meta::SERVER_INFO.into(), server_info.clone());
+    }
+}
+
+/// A typed result written straight to JSON text, dressed as [`dress`] would
+/// dress it with [`Cache::No`]. `T` must have no `resultType` or `_meta` of
+/// its own (a `CallToolResult`).
+pub(crate) fn dressed<T: Serialize>(result: &T, version: ProtocolVersion, server_info: &RawJson) -> RawJson {
+    if version.era() != Era::Stateless {
+        return RawJson::new(result);
+    }
+    RawJson::new(&Stateless { result, result_type: "complete", meta: ServerInfoMeta { server_info } })
+}
+
+#[derive(Serialize)]
+struct Stateless<'a, T> {
+    #[serde(flatten)]
+    result: &'a T,
+    #[serde(rename = "resultType")]
+    result_type: &'static str,
+    #[serde(rename = "_meta")]
+    meta: ServerInfoMeta<'a>,
+}
+
+#[derive(Serialize)]
+struct ServerInfoMeta<'a> {
+    /// [`meta::SERVER_INFO`]: the server's `Implementation`, as JSON text.
+    #[serde(rename = "io.modelcontextprotocol/serverInfo")]
+    server_info: &'a RawJson,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{CallToolResult, Content};
+
+    fn info() -> RawJson {
+        RawJson::from(json!({ "name": "srv", "title": "Server", "version": "1.2.3" }))
+    }
+
+    /// The typed path writes exactly what dressing the result's `Value` gives.
+    #[test]
+    fn a_typed_result_is_dressed_as_its_value_would_be() {
+        let results = [
+            CallToolResult::text("hello \"quoted\" ünïcode"),
+            CallToolResult::error("it failed"),
+            CallToolResult {
+                content: vec![Content::text("7")],
+                structured_content: Some(json!({ "n": 7, "nested": { "_meta": 1 } })),
+                is_error: Some(false),
+            },
+        ];
+        let info = info();
+        let info_json = info.to_value();
+        for result in &results {
+            for version in ProtocolVersion::ALL {
+                let mut expected = serde_json::to_value(result).unwrap();
+                dress(&mut expected, version, Cache::No, &info_json);
+                assert_eq!(dressed(result, version, &info).to_value(), expected, "{version}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_stateless_era_gets_result_type_and_server_info() {
+        let result = CallToolResult::text("hi");
+        let plain = dressed(&result, ProtocolVersion::V2025_11_25, &info()).to_value();
+        assert_eq!(plain, json!({ "content": [{ "type": "text", "text": "hi" }] }));
+        let stateless = dressed(&result, ProtocolVersion::V2026_07_28, &info()).to_value();
+        assert_eq!(stateless["resultType"], "complete");
+        assert_eq!(stateless["_meta"][meta::SERVER_INFO]["version"], "1.2.3");
     }
 }

@@ -56,6 +56,8 @@ struct Inner {
     info: Implementation,
     /// `info` as JSON, for the `_meta` of stateless-era results.
     info_json: serde_json::Value,
+    /// The same as JSON text, for results written straight to text.
+    info_raw: crate::jsonrpc::RawJson,
     instructions: Option<String>,
     tools: Vec<Entry>,
     tool_index: HashMap<String, usize>,

@@ -9,7 +9,7 @@ use super::request::ClientRequest;
 use super::Server;
 use crate::context::Notify;
 use crate::jsonrpc::RequestId;
-use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, Request, Response};
+use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, RawJson, Request, Response};
 use crate::protocol::{
     cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult, ProtocolVersion,
 };
@@ -108,7 +108,7 @@ impl Server {
                 Err(None)
             }
             Message::Response(response) => {
-                if !conn.resolve(&response.id, Ok(response.result)) {
+                if !conn.resolve(&response.id, Ok(response.result.to_value())) {
                     tracing::debug!(id = %response.id, "ignoring a response to no pending request");
                 }
                 Err(None)
@@ -169,7 +169,7 @@ impl Server {
         conn: &Connection,
         admitted: Admitted,
         notify: Arc<dyn Notify>,
-    ) -> Result<Option<Value>, ErrorObject> {
+    ) -> Result<Option<RawJson>, ErrorObject> {
         let Admitted { id, method, params, scope, in_flight } = admitted;
         let scope = scope?;
         let version = scope.version;
@@ -183,11 +183,9 @@ impl Server {
             }
             ClientRequest::ListTools(params) => (self.list_tools(params.cursor.as_deref(), version)?, self.cacheable()),
             ClientRequest::CallTool(params) => {
+                // Written to JSON text and dressed by the call itself.
                 let call = Call { conn, id, scope, in_flight, notify };
-                match self.call_tool(params, call).await? {
-                    Some(result) => (result, Cache::No),
-                    None => return Ok(None),
-                }
+                return self.call_tool(params, call).await;
             }
             ClientRequest::Catalog(request) => {
                 let call = Call { conn, id, scope, in_flight, notify };
@@ -198,7 +196,7 @@ impl Server {
             }
         };
         era::dress(&mut result, version, cache, &self.inner.info_json);
-        Ok(Some(result))
+        Ok(Some(RawJson::from(result)))
     }
 
     fn initialize(&self, conn: &Connection, params: InitializeParams) -> Result<Value, ErrorObject> {

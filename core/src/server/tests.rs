@@ -137,7 +137,7 @@ async fn send_with(
 
 pub(super) fn result(m: Message) -> Value {
     match m {
-        Message::Response(r) => r.result,
+        Message::Response(r) => r.result.to_value(),
         other => panic!("expected a result, got {other:?}"),
     }
 }

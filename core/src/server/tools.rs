@@ -1,12 +1,13 @@
 //! `tools/list` and `tools/call`.
 
+use super::era::{self, Cache};
 use super::invoke::{bounded_flush, missing_capability, Call, FLUSH_GRACE};
 use super::pagination;
 use super::request_state::Binding;
 use super::Server;
 use crate::context::ToolContext;
 use crate::error::ToolError;
-use crate::jsonrpc::{ErrorCode, ErrorObject};
+use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
 use crate::protocol::{CallToolParams, CallToolResult, Era, ProtocolVersion, ToolInfo};
 use crate::session::{SessionError, SessionHandle, SessionId, STATE_HANDLE_ARG};
 use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
@@ -36,7 +37,14 @@ impl Server {
     /// returns: on Lambda the environment may freeze as soon as it does. A
     /// failed flush turns the result into an `isError` result; for a
     /// cancelled call, which gets no response, it is logged.
-    pub(super) async fn call_tool(&self, params: CallToolParams, call: Call<'_>) -> Result<Option<Value>, ErrorObject> {
+    ///
+    /// The result comes back as JSON text, dressed for the caller's era.
+    pub(super) async fn call_tool(
+        &self,
+        params: CallToolParams,
+        call: Call<'_>,
+    ) -> Result<Option<RawJson>, ErrorObject> {
+        let version = call.scope.version;
         let Some(entry) = self.inner.tool_index.get(&params.name).map(|&i| &self.inner.tools[i]) else {
             return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {}", params.name))
                 .with_data(json!({ "name": params.name })));
@@ -52,7 +60,7 @@ impl Server {
         let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
         let session = match self.state_handle_session(&call, &arguments).await {
             Ok(session) => session,
-            Err(refused) => return Ok(Some(serde_json::to_value(refused.into_result()).expect("results serialise"))),
+            Err(refused) => return Ok(Some(era::dressed(&refused.into_result(), version, &self.inner.info_raw))),
         };
         let ctx = call.context_with(self.inner.call_timeout, answers.clone(), session, self.inner.sessions.clone());
         let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
@@ -68,24 +76,25 @@ impl Server {
             (Some(_), Err(e)) => Err(ToolError::from(e)),
             (Some(done), Ok(())) => done,
         };
-        let stateless = call.scope.version.era() == Era::Stateless;
+        let stateless = version.era() == Era::Stateless;
         let mut result = match done {
             Ok(result) => result,
             Err(ToolError::InputRequired(requests)) if stateless => {
                 let state = self.inner.state_key.seal(&binding, &answers);
-                return Ok(Some(
-                    json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state }),
-                ));
+                let mut result =
+                    json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state });
+                era::dress(&mut result, version, Cache::No, &self.inner.info_json);
+                return Ok(Some(RawJson::from(result)));
             }
             Err(ToolError::MissingCapability { capability }) if stateless => {
                 return Err(missing_capability(&capability));
             }
             Err(err) => err.into_result(),
         };
-        if !call.scope.version.has_structured_output() {
+        if !version.has_structured_output() {
             result.structured_content = None;
         }
-        Ok(Some(serde_json::to_value(result).expect("CallToolResult serialises")))
+        Ok(Some(era::dressed(&result, version, &self.inner.info_raw)))
     }
 
     /// Runs the tool within the call timeout; `None` when the call was

@@ -46,7 +46,7 @@ impl Transport {
             Transport::Stdio(t) => t.request(request, timeout).await,
         };
         match answer? {
-            Message::Response(r) => Ok(r.result),
+            Message::Response(r) => Ok(r.result.to_value()),
             Message::Error(e) => Err(ClientError::Rpc { method: request.method.clone(), error: e.error }),
             _ => Err(ClientError::InvalidResponse { method: request.method.clone(), reason: "not a response".into() }),
         }
