@@ -8,6 +8,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lambda-mcp/target}"
 # No incremental caches: a test run builds each crate once, and they grow the shared target by gigabytes.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+scripts/prune-target.sh
 
 echo "== setup: Python test clients"
 scripts/setup-python.sh
