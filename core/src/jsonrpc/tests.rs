@@ -65,3 +65,19 @@ fn messages_serialise_to_the_wire_shape() {
         json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32601, "message": "Method not found: nope", "data": {"method": "nope"}}})
     );
 }
+
+#[test]
+fn a_response_keeps_its_result_as_text_alone_and_in_a_batch() {
+    let Message::Response(alone) = single(br#"{"jsonrpc":"2.0","id":1,"result":{"a": [1, "x"]}}"#) else {
+        panic!("expected a response")
+    };
+    assert_eq!(alone.result.get(), r#"{"a": [1, "x"]}"#);
+    assert_eq!(alone.result.to_value(), json!({"a": [1, "x"]}));
+    let Incoming::Batch(items) = parse(br#"[{"jsonrpc":"2.0","id":2,"result":{"b":null}}]"#).unwrap() else {
+        panic!("expected a batch")
+    };
+    let Ok(Message::Response(batched)) = &items[0] else { panic!("expected a response: {items:?}") };
+    assert_eq!(batched.result.to_value(), json!({"b": null}));
+    let written = serde_json::to_string(&Message::Response(alone)).unwrap();
+    assert_eq!(written, r#"{"jsonrpc":"2.0","id":1,"result":{"a": [1, "x"]}}"#);
+}
