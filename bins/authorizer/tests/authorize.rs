@@ -6,20 +6,16 @@ use lambda_mcp_bin_authorizer::{token_from, ArnError, AuthError, Authorizer, Den
 use lambda_runtime::Diagnostic;
 use serde_json::{json, Value};
 
-const TOKEN: &str = "7f3c9a1e5b2d8046c1e9f7a3b5d20486";
+mod common;
+use common::TOKEN;
 
 fn authorizer() -> Authorizer {
     Authorizer::new(token_from(|_| Some(TOKEN.to_owned())).unwrap())
 }
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 /// The TOKEN event with `authorizationToken` replaced (`None`: removed).
 fn token_event(header: Option<&str>) -> Value {
-    let mut event = fixture("token-event.json");
+    let mut event = common::token_event();
     match header {
         Some(h) => event["authorizationToken"] = json!(h),
         None => drop(event.as_object_mut().unwrap().remove("authorizationToken")),
@@ -29,21 +25,14 @@ fn token_event(header: Option<&str>) -> Value {
 
 /// The REQUEST event with its `Authorization` header replaced (`None`: removed).
 fn request_event(header: Option<&str>) -> Value {
-    let mut event = fixture("request-event.json");
-    for key in ["headers", "multiValueHeaders"] {
-        let headers = event[key].as_object_mut().unwrap();
-        headers.remove("Authorization");
-        if let Some(h) = header {
-            let value = if key == "headers" { json!(h) } else { json!([h]) };
-            headers.insert("Authorization".into(), value);
-        }
-    }
+    let mut event = common::request_event();
+    common::set_authorization_header(&mut event, header);
     event
 }
 
 #[test]
 fn the_token_allows_every_method_of_the_mcp_resource_on_the_stage_called() {
-    for event in [fixture("token-event.json"), fixture("request-event.json")] {
+    for event in [common::token_event(), common::request_event()] {
         let response = authorizer().authorize(event).unwrap();
         let response = serde_json::to_value(response).unwrap();
         assert_eq!(response["principalId"], PRINCIPAL);

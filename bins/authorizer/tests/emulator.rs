@@ -6,15 +6,8 @@ use lambda_mcp_test_support::lambda::{Function, InvokeError};
 use serde_json::{json, Value};
 use std::path::Path;
 
-const TOKEN: &str = "7f3c9a1e5b2d8046c1e9f7a3b5d20486";
-
-fn token_event() -> Value {
-    serde_json::from_str(include_str!("data/token-event.json")).unwrap()
-}
-
-fn request_event() -> Value {
-    serde_json::from_str(include_str!("data/request-event.json")).unwrap()
-}
+mod common;
+use common::{request_event, token_event, TOKEN};
 
 fn with_token(mut event: Value, header: Option<&str>) -> Value {
     if event["type"] == "TOKEN" {
@@ -24,14 +17,7 @@ fn with_token(mut event: Value, header: Option<&str>) -> Value {
         }
         return event;
     }
-    for field in ["headers", "multiValueHeaders"] {
-        let map = event[field].as_object_mut().unwrap();
-        map.remove("Authorization");
-        if let Some(h) = header {
-            let value = if field == "headers" { json!(h) } else { json!([h]) };
-            map.insert("Authorization".into(), value);
-        }
-    }
+    common::set_authorization_header(&mut event, header);
     event
 }
 

@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-const TOKEN: &str = "7f3c9a1e5b2d8046c1e9f7a3b5d20486";
+mod common;
+use common::TOKEN;
 
 fn token_event(header: &str) -> Value {
-    let path = format!("{}/tests/data/token-event.json", std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let mut event: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut event = common::token_event();
     event["authorizationToken"] = json!(header);
     event
 }

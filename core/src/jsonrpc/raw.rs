@@ -36,22 +36,11 @@ impl RawJson {
     pub fn to_value(&self) -> Value {
         serde_json::from_str(self.0.get()).expect("RawJson holds valid JSON")
     }
-
-    /// The value as `T` (parses the text).
-    pub fn parse<'a, T: Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
-        serde_json::from_str(self.0.get())
-    }
 }
 
 impl From<Value> for RawJson {
     fn from(value: Value) -> Self {
         RawJson::new(&value)
-    }
-}
-
-impl From<Box<RawValue>> for RawJson {
-    fn from(raw: Box<RawValue>) -> Self {
-        RawJson(raw)
     }
 }
 

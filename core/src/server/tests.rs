@@ -413,42 +413,13 @@ async fn batches_only_under_2025_03_26() {
     assert!(parse(b"[]").is_err());
 }
 
-/// A session whose flush always fails, to prove failures surface.
-struct Unsaved(SessionId, Mutex<SessionState>);
-
-#[async_trait]
-impl Session for Unsaved {
-    fn id(&self) -> &SessionId {
-        &self.0
-    }
-    async fn get(&self, key: &str) -> Result<Option<Value>, SessionError> {
-        Ok(self.1.lock().unwrap().get(key).cloned())
-    }
-    async fn set(&self, key: &str, value: Value) -> Result<(), SessionError> {
-        self.1.lock().unwrap().insert(key.into(), value);
-        Ok(())
-    }
-    async fn remove(&self, _key: &str) -> Result<(), SessionError> {
-        Ok(())
-    }
-    async fn increment(&self, _key: &str, _delta: i64) -> Result<i64, SessionError> {
-        Ok(1)
-    }
-    async fn update(&self, f: &mut (dyn for<'s> FnMut(&'s mut SessionState) + Send)) -> Result<(), SessionError> {
-        f(&mut self.1.lock().unwrap());
-        Ok(())
-    }
-    async fn flush(&self) -> Result<(), SessionError> {
-        Err(SessionError::Store("table unreachable".into()))
-    }
-}
-
+/// Sessions whose flush always fails, to prove failures surface.
 struct UnsavedSessions;
 
 #[async_trait]
 impl SessionManager for UnsavedSessions {
     async fn create(&self, _owner: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError> {
-        Ok(Arc::new(Unsaved(SessionId::new("s1"), Mutex::default())))
+        Ok(Arc::new(flush_paths::Recorder::new("s1", true)))
     }
     async fn open(&self, id: &SessionId, _caller: Option<&Principal>) -> Result<Arc<dyn Session>, SessionError> {
         Err(SessionError::NotFound(id.clone()))
@@ -477,7 +448,7 @@ fn ids_round_trip() {
 }
 
 /// A store that never answers a flush.
-struct Stuck(Unsaved);
+struct Stuck(flush_paths::Recorder);
 
 #[async_trait]
 impl Session for Stuck {
@@ -507,7 +478,7 @@ impl Session for Stuck {
 #[tokio::test]
 async fn a_stuck_store_is_bounded_by_the_deadline() {
     let s = Server::builder("test", "1").tool(Echo).call_timeout(Duration::from_millis(50)).build();
-    let session: Arc<dyn Session> = Arc::new(Stuck(Unsaved(SessionId::new("s"), Mutex::default())));
+    let session: Arc<dyn Session> = Arc::new(Stuck(flush_paths::Recorder::new("s", true)));
     let conn = Connection::resumed(session, None, crate::ProtocolVersion::V2025_11_25);
     let started = std::time::Instant::now();
     let r = result(send(&s, &conn, 1, "tools/call", json!({"name": "echo", "arguments": {"text": "x"}})).await);

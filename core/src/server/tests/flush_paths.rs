@@ -16,8 +16,9 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 /// A write-back session: `set` buffers, `flush` saves (after a short
-/// delay, so that a flush left to run later could not win a race).
-struct Recorder {
+/// delay, so that a flush left to run later could not win a race) or, with
+/// `fail`, always fails.
+pub(super) struct Recorder {
     id: SessionId,
     pending: Mutex<SessionState>,
     saved: Mutex<SessionState>,
@@ -26,9 +27,9 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn new(fail: bool) -> Self {
+    pub(super) fn new(id: &str, fail: bool) -> Self {
         Recorder {
-            id: SessionId::new("s"),
+            id: SessionId::new(id),
             pending: Mutex::default(),
             saved: Mutex::default(),
             flushes: Mutex::new(0),
@@ -129,7 +130,7 @@ fn fixture(fail_flush: bool, timeout: Duration) -> Fixture {
         .resource(NoteAndHang(entered.clone()))
         .call_timeout(timeout)
         .build();
-    let session = Arc::new(Recorder::new(fail_flush));
+    let session = Arc::new(Recorder::new("s", fail_flush));
     let conn = Connection::resumed(session.clone(), None, ProtocolVersion::V2025_11_25);
     Fixture { server, conn, session, entered }
 }
