@@ -48,18 +48,20 @@ pub struct ToolContext {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    request_id: RequestId,
-    version: ProtocolVersion,
-    session: SessionHandle,
-    principal: Option<Principal>,
-    progress_token: Option<ProgressToken>,
-    log_level: Option<LoggingLevel>,
-    notify: Arc<dyn Notify>,
-    cancellation: CancellationToken,
-    deadline: Instant,
-    channel: Channel,
-    sessions: Option<Arc<dyn SessionManager>>,
+/// Everything a context holds. The router fills it in one go
+/// ([`ToolContext::from_parts`]); the builder starts from defaults.
+pub(crate) struct Inner {
+    pub(crate) request_id: RequestId,
+    pub(crate) version: ProtocolVersion,
+    pub(crate) session: SessionHandle,
+    pub(crate) principal: Option<Principal>,
+    pub(crate) progress_token: Option<ProgressToken>,
+    pub(crate) log_level: Option<LoggingLevel>,
+    pub(crate) notify: Arc<dyn Notify>,
+    pub(crate) cancellation: CancellationToken,
+    pub(crate) deadline: Instant,
+    pub(crate) channel: Channel,
+    pub(crate) sessions: Option<Arc<dyn SessionManager>>,
 }
 
 /// Builds a [`ToolContext`]; the router does this for every call, tests and
@@ -69,6 +71,11 @@ pub struct ToolContextBuilder {
 }
 
 impl ToolContext {
+    /// A context from all its parts, without building defaults to replace.
+    pub(crate) fn from_parts(parts: Inner) -> ToolContext {
+        ToolContext { inner: Arc::new(parts) }
+    }
+
     /// Starts a context for request `request_id` with the given deadline.
     pub fn builder(request_id: RequestId, version: ProtocolVersion, deadline: Instant) -> ToolContextBuilder {
         ToolContextBuilder {
@@ -228,11 +235,6 @@ impl ToolContextBuilder {
     /// The session manager, for [`ToolContext::create_state_handle`].
     pub fn sessions(mut self, sessions: Option<Arc<dyn SessionManager>>) -> Self {
         self.inner.sessions = sessions;
-        self
-    }
-
-    pub(crate) fn channel(mut self, channel: Channel) -> Self {
-        self.inner.channel = channel;
         self
     }
 

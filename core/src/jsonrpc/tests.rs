@@ -81,3 +81,13 @@ fn a_response_keeps_its_result_as_text_alone_and_in_a_batch() {
     let written = serde_json::to_string(&Message::Response(alone)).unwrap();
     assert_eq!(written, r#"{"jsonrpc":"2.0","id":1,"result":{"a": [1, "x"]}}"#);
 }
+
+#[test]
+fn a_response_writes_what_its_serialize_writes() {
+    for id in [RequestId::Number(-7), RequestId::from("a \"quoted\" ünï id")] {
+        let response = Response::new(id, json!({"content": [{"type": "text", "text": "hi"}], "n": 1.5}));
+        let mut written = Vec::new();
+        response.write_json(&mut written);
+        assert_eq!(written, serde_json::to_vec(&Message::Response(response)).unwrap());
+    }
+}

@@ -7,7 +7,6 @@ use crate::resource::{Resource, ResourceTemplate};
 use crate::session::SessionManager;
 use crate::tool::{validate_name, ActorHost, Entry, Handler, IntoTools};
 use serde_json::Map;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +28,7 @@ pub struct ServerBuilder {
     info: Implementation,
     instructions: Option<String>,
     tools: Vec<Entry>,
-    tool_index: HashMap<String, usize>,
+    tool_index: super::ToolIndex,
     sessions: Option<Arc<dyn SessionManager>>,
     call_timeout: Duration,
     page_size: usize,
@@ -51,7 +50,7 @@ impl ServerBuilder {
             },
             instructions: None,
             tools: Vec::new(),
-            tool_index: HashMap::new(),
+            tool_index: super::ToolIndex::default(),
             sessions: None,
             call_timeout: Duration::from_secs(30),
             page_size: 100,

@@ -2,7 +2,7 @@
 
 use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
 use crate::protocol::discovery::meta;
-use crate::protocol::{Era, LoggingLevel, ProgressToken, ProtocolVersion};
+use crate::protocol::{CallToolResult, Content, Era, LoggingLevel, ProgressToken, ProtocolVersion};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -119,21 +119,34 @@ pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, 
     }
 }
 
-/// A typed result written straight to JSON text, dressed as [`dress`] would
-/// dress it with [`Cache::No`]. `T` must have no `resultType` or `_meta` of
-/// its own (a `CallToolResult`).
-pub(crate) fn dressed<T: Serialize>(result: &T, version: ProtocolVersion, server_info: &RawJson) -> RawJson {
+/// A `tools/call` result written straight to JSON text, dressed as
+/// [`dress`] would dress it with [`Cache::No`].
+pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, server_info: &RawJson) -> RawJson {
     if version.era() != Era::Stateless {
         return RawJson::new(result);
     }
-    RawJson::new(&Stateless { result, result_type: "complete", meta: ServerInfoMeta { server_info } })
+    // Field by field: `#[serde(flatten)]` would go through a map serializer
+    // at several times the cost. Destructured, so that a new field of
+    // `CallToolResult` cannot be forgotten here.
+    let CallToolResult { content, structured_content, is_error } = result;
+    RawJson::new(&StatelessCallToolResult {
+        content,
+        structured_content: structured_content.as_ref(),
+        is_error: *is_error,
+        result_type: "complete",
+        meta: ServerInfoMeta { server_info },
+    })
 }
 
+/// A [`CallToolResult`] with what the stateless era adds to every result.
 #[derive(Serialize)]
-struct Stateless<'a, T> {
-    #[serde(flatten)]
-    result: &'a T,
-    #[serde(rename = "resultType")]
+#[serde(rename_all = "camelCase")]
+struct StatelessCallToolResult<'a> {
+    content: &'a [Content],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structured_content: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_error: Option<bool>,
     result_type: &'static str,
     #[serde(rename = "_meta")]
     meta: ServerInfoMeta<'a>,
@@ -149,7 +162,6 @@ struct ServerInfoMeta<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{CallToolResult, Content};
 
     fn info() -> RawJson {
         RawJson::from(json!({ "name": "srv", "title": "Server", "version": "1.2.3" }))

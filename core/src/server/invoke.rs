@@ -5,7 +5,7 @@ use super::connection::{Connection, InFlight};
 use super::era::RequestScope;
 use super::request_state::Binding;
 use super::Server;
-use crate::context::{Notify, ToolContext};
+use crate::context::{self, Notify, ToolContext};
 use crate::interaction::{Channel, Rounds};
 use crate::jsonrpc::{ErrorObject, RequestId};
 use crate::session::{SessionHandle, SessionManager};
@@ -46,16 +46,19 @@ impl Call<'_> {
         session: SessionHandle,
         sessions: Option<Arc<dyn SessionManager>>,
     ) -> ToolContext {
-        ToolContext::builder(self.id.clone(), self.scope.version, Instant::now() + timeout)
-            .channel(self.channel(answers))
-            .session(session)
-            .sessions(sessions)
-            .principal(self.conn.principal().cloned())
-            .progress_token(self.scope.progress_token.clone())
-            .log_level(self.scope.log_level)
-            .notify(self.notify.clone())
-            .cancellation(self.in_flight.token.clone())
-            .build()
+        ToolContext::from_parts(context::Inner {
+            request_id: self.id.clone(),
+            version: self.scope.version,
+            session,
+            principal: self.conn.principal().cloned(),
+            progress_token: self.scope.progress_token.clone(),
+            log_level: self.scope.log_level,
+            notify: self.notify.clone(),
+            cancellation: self.in_flight.token.clone(),
+            deadline: Instant::now() + timeout,
+            channel: self.channel(answers),
+            sessions,
+        })
     }
 
     fn channel(&self, answers: Map<String, Value>) -> Channel {

@@ -60,7 +60,7 @@ struct Inner {
     info_raw: crate::jsonrpc::RawJson,
     instructions: Option<String>,
     tools: Vec<Entry>,
-    tool_index: HashMap<String, usize>,
+    tool_index: ToolIndex,
     sessions: Option<Arc<dyn SessionManager>>,
     call_timeout: Duration,
     page_size: usize,
@@ -157,3 +157,7 @@ impl std::fmt::Debug for Server {
 
 #[cfg(test)]
 mod tests;
+
+/// Tool name → position in `tools`. The names are the server's own, so a
+/// fast hash (foldhash, seeded per process) serves: no client picks them.
+pub(crate) type ToolIndex = HashMap<String, usize, foldhash::fast::RandomState>;

@@ -40,10 +40,10 @@ impl Reply {
     /// intermediate string).
     pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            Reply::Single(m) => serde_json::to_writer(&mut *out, m),
-            Reply::Batch(ms) => serde_json::to_writer(&mut *out, ms),
+            Reply::Single(Message::Response(r)) => r.write_json(out),
+            Reply::Single(m) => serde_json::to_writer(&mut *out, m).expect("JSON-RPC messages always serialise"),
+            Reply::Batch(ms) => serde_json::to_writer(&mut *out, ms).expect("JSON-RPC messages always serialise"),
         }
-        .expect("JSON-RPC messages always serialise")
     }
 }
 

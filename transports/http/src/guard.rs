@@ -75,8 +75,14 @@ struct Accepts {
 /// Reads every `Accept` header (each a comma-separated list of media
 /// ranges) in one pass, by bytes: it runs on every POST.
 fn accepted(headers: &HeaderMap) -> Accepts {
+    /// What the official SDKs send: compared whole before anything is split.
+    const BOTH: &[u8] = b"application/json, text/event-stream";
     let mut accepts = Accepts::default();
-    for accept in headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()) {
+    for accept in headers.get_all(header::ACCEPT).iter() {
+        if accept.as_bytes() == BOTH {
+            return Accepts { json: true, sse: true };
+        }
+        let Ok(accept) = accept.to_str() else { continue };
         for range in accept.as_bytes().split(|&b| b == b',').map(media_range) {
             if range == b"*/*" {
                 return Accepts { json: true, sse: true };

@@ -72,6 +72,16 @@ use streams::Closing;
 /// The session header of the handshake era.
 pub const SESSION_HEADER: &str = "mcp-session-id";
 
+/// The MCP header names, parsed once: a lookup by `&str` parses the name
+/// again on every request.
+mod header_names {
+    use http::HeaderName;
+    pub(crate) const SESSION_ID: HeaderName = HeaderName::from_static(super::SESSION_HEADER);
+    pub(crate) const PROTOCOL_VERSION: HeaderName = HeaderName::from_static(super::stateless::names::PROTOCOL_VERSION);
+    pub(crate) const METHOD: HeaderName = HeaderName::from_static(super::stateless::names::METHOD);
+    pub(crate) const NAME: HeaderName = HeaderName::from_static(super::stateless::names::NAME);
+}
+
 /// How long a session idle here is remembered when the session manager
 /// does not say.
 const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(3600);
@@ -210,7 +220,7 @@ impl McpHttp {
         let mut response = respond(reply, notes, mode).await;
         if response.status() == StatusCode::OK && conn.protocol_version().is_some() {
             let value = HeaderValue::from_str(id.as_str()).expect("session ids are visible ASCII");
-            response.headers_mut().insert(SESSION_HEADER, value);
+            response.headers_mut().insert(header_names::SESSION_ID, value);
         } else {
             self.inner.registry.forget(&id);
         }
@@ -301,7 +311,7 @@ impl McpHttp {
 }
 
 fn session_id(headers: &HeaderMap) -> Result<SessionId, Response<McpBody>> {
-    let value = headers.get(SESSION_HEADER).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+    let value = headers.get(header_names::SESSION_ID).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
     value
         .map(SessionId::new)
         .ok_or_else(|| reply::refuse(StatusCode::BAD_REQUEST, "Bad Request: the Mcp-Session-Id header is required"))
@@ -323,7 +333,7 @@ fn header_version(headers: &HeaderMap) -> Result<ProtocolVersion, Response<McpBo
 }
 
 fn header_version_any(headers: &HeaderMap) -> Result<ProtocolVersion, Response<McpBody>> {
-    match headers.get(stateless::names::PROTOCOL_VERSION) {
+    match headers.get(header_names::PROTOCOL_VERSION) {
         None => Ok(ProtocolVersion::HTTP_DEFAULT),
         Some(raw) => {
             let text = raw.to_str().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! 2026-07-28 header rules: `MCP-Protocol-Version`, `Mcp-Method` and
 //! `Mcp-Name` must agree with the body (-32020 otherwise).
 
+use crate::header_names;
 use base64::Engine;
 use http::{HeaderMap, HeaderName};
 use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Request, RequestId};
@@ -15,14 +16,6 @@ pub(crate) mod names {
     pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
     pub(crate) const METHOD: &str = "mcp-method";
     pub(crate) const NAME: &str = "mcp-name";
-}
-
-/// The same names, parsed once: a lookup by `&str` parses the name again.
-mod header_names {
-    use http::HeaderName;
-    pub(super) const PROTOCOL_VERSION: HeaderName = HeaderName::from_static(super::names::PROTOCOL_VERSION);
-    pub(super) const METHOD: HeaderName = HeaderName::from_static(super::names::METHOD);
-    pub(super) const NAME: HeaderName = HeaderName::from_static(super::names::NAME);
 }
 
 /// Decides whether a POSTed message belongs to the stateless era: its body
