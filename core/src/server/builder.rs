@@ -194,7 +194,7 @@ impl ServerBuilder {
         Server {
             inner: Arc::new(Inner {
                 info_json: serde_json::to_value(&self.info).expect("Implementation serialises"),
-                info_raw: crate::jsonrpc::RawJson::new(&self.info),
+                result_meta: super::era::result_meta(&self.info),
                 info: self.info,
                 instructions: self.instructions,
                 tools: self.tools,

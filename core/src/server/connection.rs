@@ -18,14 +18,19 @@ pub struct Connection {
     inner: Arc<Inner>,
 }
 
+/// Requests of one connection by id. The ids are the client's, but only
+/// its own requests in flight share a map, hashed with a per-process seed
+/// (foldhash): a client colliding its ids slows only itself.
+type ById<T> = HashMap<RequestId, T, foldhash::fast::RandomState>;
+
 #[derive(Default)]
 struct Inner {
     state: Mutex<State>,
     session: Option<Arc<dyn Session>>,
     principal: Option<Principal>,
-    in_flight: Mutex<HashMap<RequestId, (u64, CancellationToken)>>,
+    in_flight: Mutex<ById<(u64, CancellationToken)>>,
     next_call: AtomicU64,
-    awaiting: Mutex<HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>>,
+    awaiting: Mutex<ById<oneshot::Sender<Result<Value, ErrorObject>>>>,
     next_server_request: AtomicU64,
     subscriptions: Mutex<BTreeSet<String>>,
     streams: Mutex<Vec<mpsc::Sender<Notification>>>,
@@ -130,7 +135,7 @@ impl Connection {
         }
     }
 
-    fn awaiting(&self) -> std::sync::MutexGuard<'_, HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>> {
+    fn awaiting(&self) -> std::sync::MutexGuard<'_, ById<oneshot::Sender<Result<Value, ErrorObject>>>> {
         self.inner.awaiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -119,9 +119,15 @@ pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, 
     }
 }
 
+/// The `_meta` the stateless era adds to every result (the server's
+/// info), as JSON text: written once per server, copied into each result.
+pub(crate) fn result_meta(server_info: &impl Serialize) -> RawJson {
+    RawJson::new(&ServerInfoMeta { server_info })
+}
+
 /// A `tools/call` result written straight to JSON text, dressed as
-/// [`dress`] would dress it with [`Cache::No`].
-pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, server_info: &RawJson) -> RawJson {
+/// [`dress`] would dress it with [`Cache::No`]. `meta`: [`result_meta`].
+pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &RawJson) -> RawJson {
     if version.era() != Era::Stateless {
         return RawJson::new(result);
     }
@@ -134,7 +140,7 @@ pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, server_
         structured_content: structured_content.as_ref(),
         is_error: *is_error,
         result_type: "complete",
-        meta: ServerInfoMeta { server_info },
+        meta,
     })
 }
 
@@ -149,22 +155,22 @@ struct StatelessCallToolResult<'a> {
     is_error: Option<bool>,
     result_type: &'static str,
     #[serde(rename = "_meta")]
-    meta: ServerInfoMeta<'a>,
+    meta: &'a RawJson,
 }
 
 #[derive(Serialize)]
-struct ServerInfoMeta<'a> {
-    /// [`meta::SERVER_INFO`]: the server's `Implementation`, as JSON text.
+struct ServerInfoMeta<'a, T> {
+    /// [`meta::SERVER_INFO`]: the server's `Implementation`.
     #[serde(rename = "io.modelcontextprotocol/serverInfo")]
-    server_info: &'a RawJson,
+    server_info: &'a T,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn info() -> RawJson {
-        RawJson::from(json!({ "name": "srv", "title": "Server", "version": "1.2.3" }))
+    fn info() -> Value {
+        json!({ "name": "srv", "title": "Server", "version": "1.2.3" })
     }
 
     /// The typed path writes exactly what dressing the result's `Value` gives.
@@ -179,13 +185,12 @@ mod tests {
                 is_error: Some(false),
             },
         ];
-        let info = info();
-        let info_json = info.to_value();
+        let meta = result_meta(&info());
         for result in &results {
             for version in ProtocolVersion::ALL {
                 let mut expected = serde_json::to_value(result).unwrap();
-                dress(&mut expected, version, Cache::No, &info_json);
-                assert_eq!(dressed(result, version, &info).to_value(), expected, "{version}");
+                dress(&mut expected, version, Cache::No, &info());
+                assert_eq!(dressed(result, version, &meta).to_value(), expected, "{version}");
             }
         }
     }
@@ -193,9 +198,9 @@ mod tests {
     #[test]
     fn only_the_stateless_era_gets_result_type_and_server_info() {
         let result = CallToolResult::text("hi");
-        let plain = dressed(&result, ProtocolVersion::V2025_11_25, &info()).to_value();
+        let plain = dressed(&result, ProtocolVersion::V2025_11_25, &result_meta(&info())).to_value();
         assert_eq!(plain, json!({ "content": [{ "type": "text", "text": "hi" }] }));
-        let stateless = dressed(&result, ProtocolVersion::V2026_07_28, &info()).to_value();
+        let stateless = dressed(&result, ProtocolVersion::V2026_07_28, &result_meta(&info())).to_value();
         assert_eq!(stateless["resultType"], "complete");
         assert_eq!(stateless["_meta"][meta::SERVER_INFO]["version"], "1.2.3");
     }

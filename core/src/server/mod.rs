@@ -56,8 +56,9 @@ struct Inner {
     info: Implementation,
     /// `info` as JSON, for the `_meta` of stateless-era results.
     info_json: serde_json::Value,
-    /// The same as JSON text, for results written straight to text.
-    info_raw: crate::jsonrpc::RawJson,
+    /// The `_meta` of stateless-era results, as JSON text, for results
+    /// written straight to text.
+    result_meta: crate::jsonrpc::RawJson,
     instructions: Option<String>,
     tools: Vec<Entry>,
     tool_index: ToolIndex,

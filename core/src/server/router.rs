@@ -68,8 +68,9 @@ impl Server {
     ) -> impl Future<Output = Option<Reply>> + Send + 'static {
         let batch = match incoming {
             Incoming::Single(message) => {
-                let one = self.handle(conn, message, notify);
-                return async move { one.await.map(Reply::Single) }.boxed();
+                // `map`, not an `async` block: a block would hold the
+                // request's future twice (as captured and as awaited).
+                return self.handle(conn, message, notify).map(|reply| reply.map(Reply::Single)).boxed();
             }
             Incoming::Batch(items) => items,
         };
@@ -173,7 +174,10 @@ impl Server {
         let Admitted { id, method, params, scope, in_flight } = admitted;
         let scope = scope?;
         let version = scope.version;
-        let (mut result, cache) = match ClientRequest::parse(&method, params, version.era())? {
+        // Bound first: a temporary of the `match` would live across the
+        // awaits below, in every request's future.
+        let request = ClientRequest::parse(&method, params, version.era())?;
+        let (mut result, cache) = match request {
             ClientRequest::Initialize(params) => (self.initialize(conn, params)?, Cache::No),
             ClientRequest::Ping => (json!({}), Cache::No),
             ClientRequest::Discover => (self.discover(), self.cacheable()),
@@ -189,7 +193,8 @@ impl Server {
             }
             ClientRequest::Catalog(request) => {
                 let call = Call { conn, id, scope, in_flight, notify };
-                match self.serve_catalog(&method, request, call).await? {
+                // Boxed, to keep it out of every `tools/call` future.
+                match Box::pin(self.serve_catalog(&method, request, call)).await? {
                     Some(served) => served,
                     None => return Ok(None),
                 }

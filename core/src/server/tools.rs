@@ -60,11 +60,13 @@ impl Server {
         let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
         let session = match self.state_handle_session(&call, &arguments).await {
             Ok(session) => session,
-            Err(refused) => return Ok(Some(era::dressed(&refused.into_result(), version, &self.inner.info_raw))),
+            Err(refused) => return Ok(Some(era::dressed(&refused.into_result(), version, &self.inner.result_meta))),
         };
         let ctx = call.context_with(self.inner.call_timeout, answers.clone(), session, self.inner.sessions.clone());
         let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
-        let ran = self.run_tool(entry, Arguments::new(args), &ctx, &call).await;
+        // Boxed: its timers and `select!` would otherwise widen every
+        // request's future, which is copied whole each time it moves.
+        let ran = Box::pin(self.run_tool(entry, Arguments::new(args), &ctx, &call)).await;
         let done = match (ran, bounded_flush(&ctx).await) {
             (None, saved) => {
                 if let Err(e) = saved {
@@ -94,7 +96,7 @@ impl Server {
         if !version.has_structured_output() {
             result.structured_content = None;
         }
-        Ok(Some(era::dressed(&result, version, &self.inner.info_raw)))
+        Ok(Some(era::dressed(&result, version, &self.inner.result_meta)))
     }
 
     /// Runs the tool within the call timeout; `None` when the call was
@@ -141,7 +143,9 @@ async fn invoke(entry: &Entry, args: Arguments, ctx: &ToolContext) -> Result<Cal
         }),
         Handler::Actor(addr) => {
             let call = crate::tool::actor::Call { name: entry.info.name.clone(), args, ctx: ctx.clone() };
-            addr.send(call)
+            // Boxed: an actor call's state is large and the inline path
+            // should not carry it.
+            Box::pin(addr.send(call))
                 .await
                 .unwrap_or_else(|e| Err(ToolError::failed(format!("tool `{}` is unavailable: {e}", entry.info.name))))
         }
