@@ -1,6 +1,12 @@
 //! JSON kept as text: a result is serialised once, straight from its typed
 //! form, and copied into the response as it is, with no `Value` tree built
 //! and walked in between.
+//!
+//! The text is a plain `String` rather than serde_json's `RawValue`: the
+//! crate may then write it with a buffer sized for it and extend text it
+//! wrote itself (a stateless-era result's `_meta`), which `RawValue` only
+//! allows after parsing the text again. The price is paid where a `RawJson`
+//! goes through serde (a batch, an SSE event): its text is checked then.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -18,23 +24,40 @@ use std::fmt;
 /// assert_eq!(RawJson::from(json!({ "ok": true })), raw);
 /// ```
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson(String);
 
 impl RawJson {
     /// Serialises `value`. Panics only for a type whose `Serialize` fails
     /// (a map with non-string keys), which no MCP result has.
     pub fn new<T: Serialize + ?Sized>(value: &T) -> RawJson {
-        RawJson(serde_json::value::to_raw_value(value).expect("MCP results serialise to JSON"))
+        RawJson::with_capacity(value, 128)
+    }
+
+    /// [`RawJson::new`] into a buffer of `capacity` bytes to begin with.
+    pub(crate) fn with_capacity<T: Serialize + ?Sized>(value: &T, capacity: usize) -> RawJson {
+        let mut text = Vec::with_capacity(capacity);
+        serde_json::to_writer(&mut text, value).expect("MCP results serialise to JSON");
+        RawJson(String::from_utf8(text).expect("serde_json writes UTF-8"))
+    }
+
+    /// Text this crate wrote and knows to be one JSON value.
+    pub(crate) fn written(text: String) -> RawJson {
+        RawJson(text)
+    }
+
+    /// The text, to extend it ([`RawJson::written`] makes it a value again).
+    pub(crate) fn into_string(self) -> String {
+        self.0
     }
 
     /// The JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// The value as a `serde_json::Value` (parses the text).
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(self.0.get()).expect("RawJson holds valid JSON")
+        serde_json::from_str(&self.0).expect("RawJson holds valid JSON")
     }
 }
 
@@ -57,14 +80,19 @@ impl fmt::Debug for RawJson {
     }
 }
 
+/// Emitted as it is (serde_json's `RawValue`), after a check of the text:
+/// the hot path, a response, is written by [`super::Response::write_json`]
+/// without serde.
 impl Serialize for RawJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        let raw: &RawValue = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for RawJson {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Box::<RawValue>::deserialize(d).map(RawJson)
+        let raw = Box::<RawValue>::deserialize(d)?;
+        Ok(RawJson(Box::<str>::from(raw).into_string()))
     }
 }

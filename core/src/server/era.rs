@@ -2,7 +2,7 @@
 
 use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
 use crate::protocol::discovery::meta;
-use crate::protocol::{CallToolResult, Content, Era, LoggingLevel, ProgressToken, ProtocolVersion};
+use crate::protocol::{CallToolResult, Era, LoggingLevel, ProgressToken, ProtocolVersion};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -128,34 +128,22 @@ pub(crate) fn result_meta(server_info: &impl Serialize) -> RawJson {
 /// A `tools/call` result written straight to JSON text, dressed as
 /// [`dress`] would dress it with [`Cache::No`]. `meta`: [`result_meta`].
 pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &RawJson) -> RawJson {
+    /// Room for a typical result, so that writing it rarely grows the buffer.
+    const RESULT_CAPACITY: usize = 256;
     if version.era() != Era::Stateless {
-        return RawJson::new(result);
+        return RawJson::with_capacity(result, RESULT_CAPACITY);
     }
-    // Field by field: `#[serde(flatten)]` would go through a map serializer
-    // at several times the cost. Destructured, so that a new field of
-    // `CallToolResult` cannot be forgotten here.
-    let CallToolResult { content, structured_content, is_error } = result;
-    RawJson::new(&StatelessCallToolResult {
-        content,
-        structured_content: structured_content.as_ref(),
-        is_error: *is_error,
-        result_type: "complete",
-        meta,
-    })
-}
-
-/// A [`CallToolResult`] with what the stateless era adds to every result.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatelessCallToolResult<'a> {
-    content: &'a [Content],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    structured_content: Option<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_error: Option<bool>,
-    result_type: &'static str,
-    #[serde(rename = "_meta")]
-    meta: &'a RawJson,
+    const RESULT_TYPE: &str = r#","resultType":"complete","_meta":"#;
+    let capacity = RESULT_CAPACITY + RESULT_TYPE.len() + meta.get().len();
+    let mut text = RawJson::with_capacity(result, capacity).into_string();
+    // A `CallToolResult` is an object that always has `content`: reopen it
+    // and add the members the stateless era puts on every result.
+    debug_assert!(text.starts_with(r#"{"content":"#) && text.ends_with('}'));
+    text.pop();
+    text.push_str(RESULT_TYPE);
+    text.push_str(meta.get());
+    text.push('}');
+    RawJson::written(text)
 }
 
 #[derive(Serialize)]
@@ -176,6 +164,7 @@ mod tests {
     /// The typed path writes exactly what dressing the result's `Value` gives.
     #[test]
     fn a_typed_result_is_dressed_as_its_value_would_be() {
+        use crate::protocol::Content;
         let results = [
             CallToolResult::text("hello \"quoted\" ünïcode"),
             CallToolResult::error("it failed"),

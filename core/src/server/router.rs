@@ -40,10 +40,27 @@ impl Reply {
     /// intermediate string).
     pub fn write_json(&self, out: &mut Vec<u8>) {
         match self {
-            Reply::Single(Message::Response(r)) => r.write_json(out),
-            Reply::Single(m) => serde_json::to_writer(&mut *out, m).expect("JSON-RPC messages always serialise"),
-            Reply::Batch(ms) => serde_json::to_writer(&mut *out, ms).expect("JSON-RPC messages always serialise"),
+            Reply::Single(m) => write_message(m, out),
+            Reply::Batch(ms) => {
+                out.push(b'[');
+                for (i, m) in ms.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_message(m, out);
+                }
+                out.push(b']');
+            }
         }
+    }
+}
+
+/// A response by [`Response::write_json`] (its result copied as it is),
+/// anything else by serde.
+fn write_message(message: &Message, out: &mut Vec<u8>) {
+    match message {
+        Message::Response(r) => r.write_json(out),
+        m => serde_json::to_writer(&mut *out, m).expect("JSON-RPC messages always serialise"),
     }
 }
 

@@ -406,6 +406,10 @@ async fn batches_only_under_2025_03_26() {
         panic!()
     };
     assert_eq!(replies.len(), 2);
+    // Written by hand around each result's text: the same as serde writes.
+    let written = crate::Reply::Batch(replies.clone()).to_json();
+    assert_eq!(written, serde_json::to_string(&replies).unwrap());
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&written).unwrap().len(), 2);
     let new = initialized(&s, "2025-11-25").await;
     let reply = s.handle_incoming(&new, parse(batch).unwrap(), Arc::new(Collect::default())).await;
     let Some(crate::Reply::Single(m)) = reply else { panic!() };

@@ -238,8 +238,7 @@ impl McpHttp {
         mode: Mode,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         let since = Instant::now();
-        let conn = self.session(headers, principal, version).await?;
-        let id = session_id(headers)?;
+        let (id, conn) = self.session(headers, principal, version).await?;
         let (notify, notes) = respond::sink(self.inner.config.streaming);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let gone = Arc::new(AtomicBool::new(false));
@@ -269,8 +268,8 @@ impl McpHttp {
         }
         guard::get_headers(headers)?;
         let since = Instant::now();
-        let conn = self.session(headers, principal.as_ref(), version).await?;
-        if !self.inner.registry.confirm(&conn, &session_id(headers)?, since).await {
+        let (id, conn) = self.session(headers, principal.as_ref(), version).await?;
+        if !self.inner.registry.confirm(&conn, &id, since).await {
             return Err(unknown_session());
         }
         Ok(respond::sse(self.inner.closing.stream(conn.attach_stream())))
@@ -285,9 +284,8 @@ impl McpHttp {
         if version.era() == Era::Stateless {
             return Err(reply::method_not_allowed("POST"));
         }
-        let id = session_id(headers)?;
         // Only the session's owner may end it.
-        self.session(headers, principal.as_ref(), version).await?;
+        let (id, _) = self.session(headers, principal.as_ref(), version).await?;
         match self.inner.registry.end(&self.inner.server, &id).await {
             Ok(true) => Ok(reply::status(StatusCode::OK)),
             Ok(false) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown session")),
@@ -300,10 +298,10 @@ impl McpHttp {
         headers: &HeaderMap,
         principal: Option<&Principal>,
         version: ProtocolVersion,
-    ) -> Result<Connection, Response<McpBody>> {
+    ) -> Result<(SessionId, Connection), Response<McpBody>> {
         let id = session_id(headers)?;
         match self.inner.registry.find(&self.inner.server, &id, principal, version).await {
-            Ok(conn) => Ok(conn),
+            Ok(conn) => Ok((id, conn)),
             Err(Lookup::Unknown) => Err(unknown_session()),
             Err(Lookup::Store(e)) => Err(store_failure(&e, None, "the session could not be read")),
         }

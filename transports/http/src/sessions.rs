@@ -36,6 +36,11 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+/// The sessions this process holds. Only ids the server minted (random)
+/// are inserted, so a fast hash with a per-process seed (foldhash) serves;
+/// a client's made-up id is only looked up.
+type Live = HashMap<SessionId, Entry, foldhash::fast::RandomState>;
+
 /// How long the check after a request may wait for a slow store before
 /// the response leaves unchecked.
 const CONFIRM_LIMIT: Duration = Duration::from_secs(2);
@@ -50,7 +55,7 @@ pub(crate) enum Lookup {
 
 /// The live connections of this process.
 pub(crate) struct Registry {
-    live: Mutex<HashMap<SessionId, Entry>>,
+    live: Mutex<Live>,
     idle: Duration,
 }
 
@@ -61,7 +66,7 @@ struct Entry {
 
 impl Registry {
     pub(crate) fn new(idle: Duration) -> Self {
-        Registry { live: Mutex::new(HashMap::new()), idle }
+        Registry { live: Mutex::new(Live::default()), idle }
     }
 
     /// Starts a session for an `initialize` request.
@@ -160,7 +165,7 @@ impl Registry {
         self.lock().remove(id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
