@@ -46,6 +46,7 @@ pub mod protocol;
 mod resource;
 mod server;
 pub mod session;
+pub mod timer;
 mod tool;
 
 pub use context::{Notify, ToolContext};

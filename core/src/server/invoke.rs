@@ -101,7 +101,7 @@ impl Server {
         tokio::select! {
             biased;
             _ = in_flight.token.cancelled() => Ok(None),
-            outcome = tokio::time::timeout(timeout, run) => match outcome {
+            outcome = crate::timer::timeout(timeout, run) => match outcome {
                 Ok(Ok(value)) => Ok(Some(value)),
                 Ok(Err(panic)) => Err(ErrorObject::internal(format!(
                     "{kind} `{name}` failed unexpectedly: {}",
@@ -170,7 +170,7 @@ pub(super) const FLUSH_GRACE: Duration = Duration::from_secs(2);
 /// it): a slow or throttled store cannot hold the response forever.
 pub(super) async fn bounded_flush(ctx: &ToolContext) -> Result<(), crate::SessionError> {
     let limit = std::cmp::max(ctx.deadline(), Instant::now() + FLUSH_GRACE);
-    match tokio::time::timeout_at(limit.into(), ctx.session().flush()).await {
+    match crate::timer::timeout_at(limit, ctx.session().flush()).await {
         Ok(flushed) => flushed,
         Err(_) => Err(crate::SessionError::Timeout),
     }

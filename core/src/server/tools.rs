@@ -10,10 +10,12 @@ use crate::error::ToolError;
 use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
 use crate::protocol::{CallToolParams, CallToolResult, Era, ProtocolVersion, ToolInfo};
 use crate::session::{SessionError, SessionHandle, SessionId, STATE_HANDLE_ARG};
+use crate::timer::poll_once;
 use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
 use futures_util::FutureExt;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
+use std::task::Poll;
 
 impl Server {
     pub(super) fn list_tools(&self, cursor: Option<&str>, version: ProtocolVersion) -> Result<Value, ErrorObject> {
@@ -109,12 +111,19 @@ impl Server {
         call: &Call<'_>,
     ) -> Option<Result<CallToolResult, ToolError>> {
         let timeout = self.inner.call_timeout;
-        let run = tokio::time::timeout(timeout, invoke(entry, args, ctx));
+        let run = crate::timer::timeout_at(ctx.deadline(), invoke(entry, args, ctx));
         tokio::pin!(run);
-        let finished = tokio::select! {
-            biased;
-            _ = call.in_flight.token.cancelled() => None,
-            outcome = &mut run => Some(outcome),
+        // A call that finishes on its first poll (most do) needs no
+        // cancellation watch: it cannot be cancelled while it runs.
+        let token = &call.in_flight.token;
+        let first = if token.is_cancelled() { Poll::Pending } else { poll_once(run.as_mut()).await };
+        let finished = match first {
+            Poll::Ready(outcome) => Some(outcome),
+            Poll::Pending => tokio::select! {
+                biased;
+                _ = token.cancelled() => None,
+                outcome = &mut run => Some(outcome),
+            },
         };
         match finished {
             None => {

@@ -129,7 +129,7 @@ impl Registry {
     /// expired, and is now forgotten here.
     pub(crate) async fn confirm(&self, conn: &Connection, id: &SessionId, since: Instant) -> bool {
         let Some(session) = conn.session() else { return true };
-        match tokio::time::timeout(CONFIRM_LIMIT, session.confirm(since)).await {
+        match lambda_mcp_core::timer::timeout(CONFIRM_LIMIT, session.confirm(since)).await {
             Ok(Ok(())) => true,
             Ok(Err(SessionError::NotFound(_) | SessionError::Forbidden(_))) => {
                 self.forget(id);
