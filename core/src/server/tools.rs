@@ -114,7 +114,7 @@ impl Server {
         let run = crate::timer::timeout_at(ctx.deadline(), invoke(entry, args, ctx));
         tokio::pin!(run);
         // A call that finishes on its first poll (most do) needs no
-        // cancellation watch: it cannot be cancelled while it runs.
+        // cancellation watch: a cancellation is only seen between polls.
         let token = &call.in_flight.token;
         let first = if token.is_cancelled() { Poll::Pending } else { poll_once(run.as_mut()).await };
         let finished = match first {
