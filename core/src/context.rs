@@ -240,7 +240,7 @@ impl ToolContextBuilder {
 
     /// The finished context.
     pub fn build(self) -> ToolContext {
-        ToolContext { inner: Arc::new(self.inner) }
+        ToolContext::from_parts(self.inner)
     }
 }
 

@@ -191,10 +191,11 @@ impl ServerBuilder {
             ..ServerCapabilities::default()
         };
         self.catalog.advertise(&mut capabilities);
+        let info_json = serde_json::to_value(&self.info).expect("Implementation serialises");
         Server {
             inner: Arc::new(Inner {
-                info_json: serde_json::to_value(&self.info).expect("Implementation serialises"),
-                result_meta: super::era::result_meta(&self.info),
+                result_meta: super::era::result_meta(&info_json),
+                info_json,
                 info: self.info,
                 instructions: self.instructions,
                 tools: self.tools,

@@ -3,7 +3,7 @@
 use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
 use crate::protocol::discovery::meta;
 use crate::protocol::{CallToolResult, Era, LoggingLevel, ProgressToken, ProtocolVersion};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -121,8 +121,8 @@ pub(crate) fn dress(result: &mut Value, version: ProtocolVersion, cache: Cache, 
 
 /// The `_meta` the stateless era adds to every result (the server's
 /// info), as JSON text: written once per server, copied into each result.
-pub(crate) fn result_meta(server_info: &impl Serialize) -> RawJson {
-    RawJson::new(&ServerInfoMeta { server_info })
+pub(crate) fn result_meta(server_info: &Value) -> RawJson {
+    RawJson::from(json!({ meta::SERVER_INFO: server_info }))
 }
 
 /// A `tools/call` result written straight to JSON text, dressed as
@@ -144,13 +144,6 @@ pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &
     text.push_str(meta.get());
     text.push('}');
     RawJson::written(text)
-}
-
-#[derive(Serialize)]
-struct ServerInfoMeta<'a, T> {
-    /// [`meta::SERVER_INFO`]: the server's `Implementation`.
-    #[serde(rename = "io.modelcontextprotocol/serverInfo")]
-    server_info: &'a T,
 }
 
 #[cfg(test)]

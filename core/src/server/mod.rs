@@ -74,6 +74,10 @@ struct Inner {
     _actors: Option<ActorHost>,
 }
 
+/// Tool name → position in `tools`. The names are the server's own, so a
+/// fast hash (foldhash, seeded per process) serves: no client picks them.
+pub(crate) type ToolIndex = HashMap<String, usize, foldhash::fast::RandomState>;
+
 impl Server {
     /// Starts building a server with the given name and version.
     pub fn builder(name: impl Into<String>, version: impl Into<String>) -> ServerBuilder {
@@ -158,7 +162,3 @@ impl std::fmt::Debug for Server {
 
 #[cfg(test)]
 mod tests;
-
-/// Tool name → position in `tools`. The names are the server's own, so a
-/// fast hash (foldhash, seeded per process) serves: no client picks them.
-pub(crate) type ToolIndex = HashMap<String, usize, foldhash::fast::RandomState>;

@@ -84,9 +84,7 @@ impl Server {
         let mut result = match done {
             Ok(result) => result,
             Err(ToolError::InputRequired(requests)) if stateless => {
-                let state = self.inner.state_key.seal(&binding, &answers);
-                let mut result =
-                    json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state });
+                let mut result = self.input_required(&binding, &answers, requests);
                 era::dress(&mut result, version, Cache::No, &self.inner.info_json);
                 return Ok(Some(RawJson::from(result)));
             }
