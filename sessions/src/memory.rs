@@ -147,13 +147,15 @@ impl Session for MemorySession {
         Ok(())
     }
 
-    /// Ended or idle past its lifetime: `NotFound`; else the confirmation
-    /// counts as activity.
-    async fn confirm(&self, _since: Instant) -> Result<(), SessionError> {
-        if self.ended.load(Ordering::Relaxed) || self.expired(self.idle_ttl) {
+    /// Ended, or idle past its lifetime when the request arrived (`since`):
+    /// `NotFound`; else the request counts as activity at `since` (the clock
+    /// is not read again).
+    async fn confirm(&self, since: Instant) -> Result<(), SessionError> {
+        let mut last_active = self.last_active.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.ended.load(Ordering::Relaxed) || since.saturating_duration_since(*last_active) > self.idle_ttl {
             return Err(SessionError::NotFound(self.id.clone()));
         }
-        *self.last_active.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        *last_active = (*last_active).max(since);
         Ok(())
     }
 }
@@ -196,6 +198,22 @@ mod tests {
         let s = sessions.create(None).await.unwrap();
         assert!(sessions.end(s.id()).await.unwrap());
         assert!(!sessions.end(s.id()).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn confirm_judges_the_session_when_the_request_arrived() {
+        let sessions = MemorySessions::with_idle_ttl(Duration::from_millis(50));
+        let s = sessions.create(None).await.unwrap();
+        let arrived = Instant::now();
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        // Alive when the request arrived, however long it then ran; the
+        // request counts as activity from its arrival.
+        assert!(s.confirm(arrived).await.is_ok());
+        assert!(s.confirm(arrived + Duration::from_millis(40)).await.is_ok());
+        assert!(matches!(s.confirm(arrived + Duration::from_millis(100)).await, Err(SessionError::NotFound(_))));
+        let ended = sessions.create(None).await.unwrap();
+        assert!(sessions.end(ended.id()).await.unwrap());
+        assert!(matches!(ended.confirm(Instant::now()).await, Err(SessionError::NotFound(_))));
     }
 
     #[tokio::test]

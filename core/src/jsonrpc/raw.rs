@@ -45,11 +45,6 @@ impl RawJson {
         RawJson(text)
     }
 
-    /// The text, to extend it ([`RawJson::written`] makes it a value again).
-    pub(crate) fn into_string(self) -> String {
-        self.0
-    }
-
     /// The JSON text.
     pub fn get(&self) -> &str {
         &self.0

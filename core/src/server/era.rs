@@ -130,20 +130,22 @@ pub(crate) fn result_meta(server_info: &Value) -> RawJson {
 pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &RawJson) -> RawJson {
     /// Room for a typical result, so that writing it rarely grows the buffer.
     const RESULT_CAPACITY: usize = 256;
-    if version.era() != Era::Stateless {
-        return RawJson::with_capacity(result, RESULT_CAPACITY);
-    }
     const RESULT_TYPE: &str = r#","resultType":"complete","_meta":"#;
-    let capacity = RESULT_CAPACITY + RESULT_TYPE.len() + meta.get().len();
-    let mut text = RawJson::with_capacity(result, capacity).into_string();
+    if version.era() != Era::Stateless {
+        let mut text = Vec::with_capacity(RESULT_CAPACITY);
+        result.write_json(&mut text);
+        return RawJson::written(String::from_utf8(text).expect("results are written as UTF-8"));
+    }
+    let mut text = Vec::with_capacity(RESULT_CAPACITY + RESULT_TYPE.len() + meta.get().len());
+    result.write_json(&mut text);
     // A `CallToolResult` is an object that always has `content`: reopen it
     // and add the members the stateless era puts on every result.
-    debug_assert!(text.starts_with(r#"{"content":"#) && text.ends_with('}'));
+    debug_assert!(text.starts_with(br#"{"content":"#) && text.ends_with(b"}"));
     text.pop();
-    text.push_str(RESULT_TYPE);
-    text.push_str(meta.get());
-    text.push('}');
-    RawJson::written(text)
+    text.extend_from_slice(RESULT_TYPE.as_bytes());
+    text.extend_from_slice(meta.get().as_bytes());
+    text.push(b'}');
+    RawJson::written(String::from_utf8(text).expect("results are written as UTF-8"))
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ mod respond;
 mod sessions;
 mod stateless;
 mod streams;
+mod version;
 
 pub use body::{empty, full, McpBody};
 pub use config::{BearerToken, HttpConfig};
@@ -61,13 +62,14 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message, RequestId};
 use lambda_mcp_core::protocol::Era;
-use lambda_mcp_core::{unsupported_version, Connection, Principal, ProtocolVersion, Server, SessionId};
+use lambda_mcp_core::{Connection, Principal, ProtocolVersion, Server, SessionId};
 use respond::{respond, Mode};
 use sessions::{Lookup, Registry};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use streams::Closing;
+use version::VersionHeader;
 
 /// The session header of the handshake era.
 pub const SESSION_HEADER: &str = "mcp-session-id";
@@ -161,15 +163,16 @@ impl McpHttp {
             return Err(reply::refuse(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"));
         }
         let incoming = jsonrpc::parse(&body).map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
+        let version = VersionHeader::read(headers);
         if let Incoming::Single(message) = &incoming {
-            if stateless::era_of(headers, message)
+            if stateless::era_of(version, message)
                 .map_err(|(id, e)| reply::error(StatusCode::BAD_REQUEST, id, e))?
                 .is_some()
             {
                 return self.post_stateless(headers, incoming, principal).await;
             }
         }
-        self.post_handshake(headers, incoming, principal).await
+        self.post_handshake(headers, version, incoming, principal).await
     }
 
     async fn post_stateless(
@@ -196,10 +199,11 @@ impl McpHttp {
     async fn post_handshake(
         &self,
         headers: &HeaderMap,
+        version: VersionHeader<'_>,
         incoming: Incoming,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
-        let version = header_version(headers)?;
+        let version = version.handshake()?;
         let is_initialize = matches!(&incoming, Incoming::Single(Message::Request(r)) if r.method == "initialize");
         let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: false };
         if !is_initialize {
@@ -238,7 +242,7 @@ impl McpHttp {
         mode: Mode,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         let since = Instant::now();
-        let (id, conn) = self.session(headers, principal, version).await?;
+        let (id, conn) = self.session(headers, principal, version, since).await?;
         let (notify, notes) = respond::sink(self.inner.config.streaming);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let gone = Arc::new(AtomicBool::new(false));
@@ -262,13 +266,13 @@ impl McpHttp {
         headers: &HeaderMap,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
-        let version = header_version_any(headers)?;
+        let version = VersionHeader::read(headers).any_era()?;
         if version.era() == Era::Stateless || !self.inner.config.streaming {
             return Err(reply::method_not_allowed("POST, DELETE"));
         }
         guard::get_headers(headers)?;
         let since = Instant::now();
-        let (id, conn) = self.session(headers, principal.as_ref(), version).await?;
+        let (id, conn) = self.session(headers, principal.as_ref(), version, since).await?;
         if !self.inner.registry.confirm(&conn, &id, since).await {
             return Err(unknown_session());
         }
@@ -280,12 +284,12 @@ impl McpHttp {
         headers: &HeaderMap,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
-        let version = header_version_any(headers)?;
+        let version = VersionHeader::read(headers).any_era()?;
         if version.era() == Era::Stateless {
             return Err(reply::method_not_allowed("POST"));
         }
         // Only the session's owner may end it.
-        let (id, _) = self.session(headers, principal.as_ref(), version).await?;
+        let (id, _) = self.session(headers, principal.as_ref(), version, Instant::now()).await?;
         match self.inner.registry.end(&self.inner.server, &id).await {
             Ok(true) => Ok(reply::status(StatusCode::OK)),
             Ok(false) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown session")),
@@ -293,14 +297,16 @@ impl McpHttp {
         }
     }
 
+    /// The request's session; `now`: when the request arrived.
     async fn session(
         &self,
         headers: &HeaderMap,
         principal: Option<&Principal>,
         version: ProtocolVersion,
+        now: Instant,
     ) -> Result<(SessionId, Connection), Response<McpBody>> {
         let id = session_id(headers)?;
-        match self.inner.registry.find(&self.inner.server, &id, principal, version).await {
+        match self.inner.registry.find(&self.inner.server, &id, principal, version, now).await {
             Ok(conn) => Ok((id, conn)),
             Err(Lookup::Unknown) => Err(unknown_session()),
             Err(Lookup::Store(e)) => Err(store_failure(&e, None, "the session could not be read")),
@@ -313,32 +319,6 @@ fn session_id(headers: &HeaderMap) -> Result<SessionId, Response<McpBody>> {
     value
         .map(SessionId::new)
         .ok_or_else(|| reply::refuse(StatusCode::BAD_REQUEST, "Bad Request: the Mcp-Session-Id header is required"))
-}
-
-/// The handshake-era version a request declares (absent: 2025-03-26).
-fn header_version(headers: &HeaderMap) -> Result<ProtocolVersion, Response<McpBody>> {
-    let version = header_version_any(headers)?;
-    if version.era() == Era::Stateless {
-        return Err(reply::error(
-            StatusCode::BAD_REQUEST,
-            None,
-            lambda_mcp_core::jsonrpc::ErrorObject::invalid_params(
-                "a 2026-07-28 request must carry _meta[\"io.modelcontextprotocol/protocolVersion\"]",
-            ),
-        ));
-    }
-    Ok(version)
-}
-
-fn header_version_any(headers: &HeaderMap) -> Result<ProtocolVersion, Response<McpBody>> {
-    match headers.get(header_names::PROTOCOL_VERSION) {
-        None => Ok(ProtocolVersion::HTTP_DEFAULT),
-        Some(raw) => {
-            let text = raw.to_str().unwrap_or_default();
-            ProtocolVersion::parse(text)
-                .ok_or_else(|| reply::error(StatusCode::BAD_REQUEST, None, unsupported_version(text)))
-        }
-    }
 }
 
 /// Stateless-era errors that the transport reports with a status: an

@@ -85,14 +85,16 @@ impl Registry {
     }
 
     /// Finds a session: here, or in the store (resumed at `version`).
+    /// `now`: when the request arrived (the clock is read once per request).
     pub(crate) async fn find(
         &self,
         server: &Server,
         id: &SessionId,
         principal: Option<&Principal>,
         version: ProtocolVersion,
+        now: Instant,
     ) -> Result<Connection, Lookup> {
-        if let Some(conn) = self.local(id, principal)? {
+        if let Some(conn) = self.local(id, principal, now)? {
             return Ok(conn);
         }
         let Some(store) = server.sessions() else {
@@ -104,23 +106,23 @@ impl Registry {
             Err(e) => return Err(Lookup::Store(e)),
         };
         let conn = server.resume(session, principal.cloned(), version);
-        self.lock().insert(id.clone(), Entry { conn: conn.clone(), used: Instant::now() });
+        self.lock().insert(id.clone(), Entry { conn: conn.clone(), used: now });
         Ok(conn)
     }
 
     /// The session's connection in this process, unless it has been idle
     /// here for the session's lifetime (then the store decides).
-    fn local(&self, id: &SessionId, principal: Option<&Principal>) -> Result<Option<Connection>, Lookup> {
+    fn local(&self, id: &SessionId, principal: Option<&Principal>, now: Instant) -> Result<Option<Connection>, Lookup> {
         let mut live = self.lock();
         let Some(entry) = live.get_mut(id) else { return Ok(None) };
-        if entry.used.elapsed() >= self.idle {
+        if now.saturating_duration_since(entry.used) >= self.idle {
             live.remove(id);
             return Ok(None);
         }
         if entry.conn.principal() != principal {
             return Err(Lookup::Unknown);
         }
-        entry.used = Instant::now();
+        entry.used = entry.used.max(now);
         Ok(Some(entry.conn.clone()))
     }
 

@@ -2,11 +2,11 @@
 //! `Mcp-Name` must agree with the body (-32020 otherwise).
 
 use crate::header_names;
+use crate::version::VersionHeader;
 use base64::Engine;
 use http::{HeaderMap, HeaderName};
 use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Request, RequestId};
 use lambda_mcp_core::protocol::discovery::meta;
-use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{stateless_version, ProtocolVersion};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -24,7 +24,7 @@ pub(crate) mod names {
 /// message, checks the header against the body (-32020) and the `_meta`
 /// fields (-32602, -32022), in that order; errors carry the request's id.
 pub(crate) fn era_of(
-    headers: &HeaderMap,
+    header: VersionHeader<'_>,
     message: &Message,
 ) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
     let params = match message {
@@ -36,17 +36,14 @@ pub(crate) fn era_of(
         .and_then(|p| p.get("_meta"))
         .and_then(|m| m.get(meta::PROTOCOL_VERSION))
         .map(|v| v.as_str().unwrap_or_default());
-    let header_version = headers.get(header_names::PROTOCOL_VERSION).and_then(|v| v.to_str().ok());
-    let header_is_stateless =
-        header_version.and_then(ProtocolVersion::parse).is_some_and(|v| v.era() == Era::Stateless);
-    if body_version.is_none() && !header_is_stateless {
+    if body_version.is_none() && !header.is_stateless() {
         return Ok(None);
     }
     let fail = |e| Err((message_id(message), e));
     let Some(body_version) = body_version else {
         return fail(ErrorObject::invalid_params(format!("missing required _meta[\"{}\"]", meta::PROTOCOL_VERSION)));
     };
-    match header_version {
+    match header.text {
         Some(h) if h == body_version => {}
         Some(h) => {
             return fail(mismatch(&format!(
@@ -161,6 +158,13 @@ mod era_tests {
         Message::Request(Request::new(7, "server/discover", params.as_object().cloned()))
     }
 
+    fn era(
+        headers: &HeaderMap,
+        message: &Message,
+    ) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
+        era_of(VersionHeader::read(headers), message)
+    }
+
     fn header(v: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert(names::PROTOCOL_VERSION, v.parse().unwrap());
@@ -170,20 +174,20 @@ mod era_tests {
     #[test]
     fn the_header_or_the_body_selects_the_stateless_era() {
         let caps = json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}});
-        assert_eq!(era_of(&header("2026-07-28"), &message(caps.clone())).unwrap(), Some(ProtocolVersion::V2026_07_28));
-        assert_eq!(era_of(&HeaderMap::new(), &message(json!({}))).unwrap(), None);
-        assert_eq!(era_of(&header("2025-11-25"), &message(json!({}))).unwrap(), None);
-        let (id, e) = era_of(&header("2026-07-28"), &message(json!({}))).unwrap_err();
+        assert_eq!(era(&header("2026-07-28"), &message(caps.clone())).unwrap(), Some(ProtocolVersion::V2026_07_28));
+        assert_eq!(era(&HeaderMap::new(), &message(json!({}))).unwrap(), None);
+        assert_eq!(era(&header("2025-11-25"), &message(json!({}))).unwrap(), None);
+        let (id, e) = era(&header("2026-07-28"), &message(json!({}))).unwrap_err();
         assert_eq!((id, e.code), (Some(RequestId::Number(7)), ErrorCode::INVALID_PARAMS));
-        let (_, e) = era_of(&HeaderMap::new(), &message(caps)).unwrap_err();
+        let (_, e) = era(&HeaderMap::new(), &message(caps)).unwrap_err();
         assert_eq!(e.code, ErrorCode::HEADER_MISMATCH);
         let future = json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2031-01-01", "io.modelcontextprotocol/clientCapabilities": {}}});
         assert_eq!(
-            era_of(&header("2026-07-28"), &message(future.clone())).unwrap_err().1.code,
+            era(&header("2026-07-28"), &message(future.clone())).unwrap_err().1.code,
             ErrorCode::HEADER_MISMATCH
         );
         assert_eq!(
-            era_of(&header("2031-01-01"), &message(future)).unwrap_err().1.code,
+            era(&header("2031-01-01"), &message(future)).unwrap_err().1.code,
             ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
         );
     }
