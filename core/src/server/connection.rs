@@ -39,7 +39,9 @@ struct Inner {
 #[derive(Default)]
 struct State {
     version: Option<ProtocolVersion>,
-    client_capabilities: Arc<Map<String, Value>>,
+    /// Set by `initialize`; `None` until then (no allocation for the
+    /// connections of stateless requests, which never ask).
+    client_capabilities: Option<Arc<Map<String, Value>>>,
     initialized: bool,
     log_level: Option<LoggingLevel>,
 }
@@ -107,11 +109,12 @@ impl Connection {
     }
 
     pub(crate) fn set_client_capabilities(&self, capabilities: Map<String, Value>) {
-        self.state(|s| s.client_capabilities = Arc::new(capabilities));
+        self.state(|s| s.client_capabilities = Some(Arc::new(capabilities)));
     }
 
+    /// The capabilities the client declared in `initialize` (none before).
     pub(crate) fn client_capabilities(&self) -> Arc<Map<String, Value>> {
-        self.state(|s| s.client_capabilities.clone())
+        self.state(|s| s.client_capabilities.clone()).unwrap_or_default()
     }
 
     /// A fresh id for a server → client request, and where its answer arrives.

@@ -15,8 +15,9 @@ use tokio::sync::mpsc;
 
 /// Collects what a request sends the client before its result:
 /// notifications, and (streaming deployments) server → client requests.
-struct Sink {
-    outbox: Arc<Outbox>,
+/// [`respond`] reads them from its outbox.
+pub(crate) struct Sink {
+    outbox: Outbox,
     requests: bool,
 }
 
@@ -34,12 +35,13 @@ impl Notify for Sink {
     }
 }
 
-/// A sink and the receiver [`respond`] reads it from. `requests`: whether
-/// server → client requests can travel (only on a streamed response whose
-/// answer can come back to this process).
-pub(crate) fn sink(requests: bool) -> (Arc<dyn Notify>, Arc<Outbox>) {
-    let outbox = Arc::new(Outbox::default());
-    (Arc::new(Sink { outbox: outbox.clone(), requests }), outbox)
+/// A sink, as the router's [`Notify`] and as what [`respond`] reads: one
+/// allocation for both. `requests`: whether server → client requests can
+/// travel (only on a streamed response whose answer can come back to this
+/// process).
+pub(crate) fn sink(requests: bool) -> (Arc<dyn Notify>, Arc<Sink>) {
+    let sink = Arc::new(Sink { outbox: Outbox::default(), requests });
+    (sink.clone(), sink)
 }
 
 /// How to answer one POST.
@@ -51,11 +53,12 @@ pub(crate) struct Mode {
     pub(crate) cancel_on_disconnect: bool,
 }
 
-pub(crate) async fn respond<F>(reply: F, notes: Arc<Outbox>, mode: Mode) -> Response<McpBody>
+pub(crate) async fn respond<F>(reply: F, sink: Arc<Sink>, mode: Mode) -> Response<McpBody>
 where
     F: Future<Output = Option<Reply>> + Send + 'static,
 {
     let mut reply = Box::pin(reply);
+    let notes = &sink.outbox;
     let mut early = Vec::new();
     let first = loop {
         tokio::select! {
@@ -76,6 +79,7 @@ where
     };
     let (tx, rx) = mpsc::channel::<Bytes>(32);
     tokio::spawn(async move {
+        let notes = &sink.outbox;
         let mut open = tx.send(event_of(&first)).await.is_ok();
         loop {
             tokio::select! {
