@@ -30,14 +30,7 @@ impl RawJson {
     /// Serialises `value`. Panics only for a type whose `Serialize` fails
     /// (a map with non-string keys), which no MCP result has.
     pub fn new<T: Serialize + ?Sized>(value: &T) -> RawJson {
-        RawJson::with_capacity(value, 128)
-    }
-
-    /// [`RawJson::new`] into a buffer of `capacity` bytes to begin with.
-    pub(crate) fn with_capacity<T: Serialize + ?Sized>(value: &T, capacity: usize) -> RawJson {
-        let mut text = Vec::with_capacity(capacity);
-        serde_json::to_writer(&mut text, value).expect("MCP results serialise to JSON");
-        RawJson(String::from_utf8(text).expect("serde_json writes UTF-8"))
+        RawJson(serde_json::to_string(value).expect("MCP results serialise to JSON"))
     }
 
     /// Text this crate wrote and knows to be one JSON value.

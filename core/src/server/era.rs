@@ -131,20 +131,19 @@ pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &
     /// Room for a typical result, so that writing it rarely grows the buffer.
     const RESULT_CAPACITY: usize = 256;
     const RESULT_TYPE: &str = r#","resultType":"complete","_meta":"#;
-    if version.era() != Era::Stateless {
-        let mut text = Vec::with_capacity(RESULT_CAPACITY);
-        result.write_json(&mut text);
-        return RawJson::written(String::from_utf8(text).expect("results are written as UTF-8"));
-    }
-    let mut text = Vec::with_capacity(RESULT_CAPACITY + RESULT_TYPE.len() + meta.get().len());
+    let stateless = version.era() == Era::Stateless;
+    let extra = if stateless { RESULT_TYPE.len() + meta.get().len() } else { 0 };
+    let mut text = Vec::with_capacity(RESULT_CAPACITY + extra);
     result.write_json(&mut text);
-    // A `CallToolResult` is an object that always has `content`: reopen it
-    // and add the members the stateless era puts on every result.
-    debug_assert!(text.starts_with(br#"{"content":"#) && text.ends_with(b"}"));
-    text.pop();
-    text.extend_from_slice(RESULT_TYPE.as_bytes());
-    text.extend_from_slice(meta.get().as_bytes());
-    text.push(b'}');
+    if stateless {
+        // A `CallToolResult` is an object that always has `content`: reopen
+        // it and add the members the stateless era puts on every result.
+        debug_assert!(text.starts_with(br#"{"content":"#) && text.ends_with(b"}"));
+        text.pop();
+        text.extend_from_slice(RESULT_TYPE.as_bytes());
+        text.extend_from_slice(meta.get().as_bytes());
+        text.push(b'}');
+    }
     RawJson::written(String::from_utf8(text).expect("results are written as UTF-8"))
 }
 

@@ -4,6 +4,7 @@
 use crate::body::McpBody;
 use crate::{header_names, reply};
 use http::{HeaderMap, Response, StatusCode};
+use lambda_mcp_core::jsonrpc::ErrorObject;
 use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{unsupported_version, ProtocolVersion};
 
@@ -14,7 +15,7 @@ pub(crate) struct VersionHeader<'a> {
     /// ASCII reads as `""`, which names no version.
     pub(crate) text: Option<&'a str>,
     /// The supported version it names, if any.
-    pub(crate) version: Option<ProtocolVersion>,
+    version: Option<ProtocolVersion>,
 }
 
 impl<'a> VersionHeader<'a> {
@@ -46,7 +47,7 @@ impl<'a> VersionHeader<'a> {
             return Err(reply::error(
                 StatusCode::BAD_REQUEST,
                 None,
-                lambda_mcp_core::jsonrpc::ErrorObject::invalid_params(
+                ErrorObject::invalid_params(
                     "a 2026-07-28 request must carry _meta[\"io.modelcontextprotocol/protocolVersion\"]",
                 ),
             ));
