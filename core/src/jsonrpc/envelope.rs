@@ -4,10 +4,105 @@
 //! accepted for each, so that a member of the wrong type is reported by
 //! [`super::Message`]'s checks (with the request's id) rather than by serde.
 
-use super::{RequestId, JSONRPC_VERSION};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use super::{RawJson, RequestId, JSONRPC_VERSION};
+use crate::server::meta::Key;
+use crate::server::request::{Method, Typed};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 use std::fmt;
 use std::marker::PhantomData;
+
+/// The members of a JSON-RPC message, as sent. `Some(_)` is a member that is
+/// present (an explicit `null` included), `None` an absent one.
+pub(super) struct Envelope {
+    pub(super) jsonrpc: Option<IsVersion>,
+    pub(super) id: Option<RawId>,
+    pub(super) method: Option<MethodName>,
+    pub(super) params: Option<ParamsIn>,
+    pub(super) result: Option<RawJson>,
+    pub(super) error: Option<Value>,
+}
+
+/// `params`, typed when the method before it is one the server serves
+/// (and the parse asked for it), else as sent.
+pub(super) enum ParamsIn {
+    Value(Value),
+    Typed(Box<Typed>),
+}
+
+/// Reads an [`Envelope`]; with `typed`, the params of a served method
+/// that comes before them are typed in the same pass.
+pub(super) struct Seed {
+    pub(super) typed: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed {
+    type Value = Envelope;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Envelope, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON-RPC message")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+        let mut e = Envelope { jsonrpc: None, id: None, method: None, params: None, result: None, error: None };
+        fn once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+            map: &mut A,
+            slot: &mut Option<T>,
+            name: &'static str,
+        ) -> Result<(), A::Error> {
+            if slot.is_some() {
+                return Err(de::Error::duplicate_field(name));
+            }
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.as_str() {
+                "jsonrpc" => once(&mut map, &mut e.jsonrpc, "jsonrpc")?,
+                "id" => once(&mut map, &mut e.id, "id")?,
+                "method" => once(&mut map, &mut e.method, "method")?,
+                "params" => {
+                    if e.params.is_some() {
+                        return Err(de::Error::duplicate_field("params"));
+                    }
+                    let served = match &e.method {
+                        Some(MethodName(Some(method))) if self.typed => Method::of(method),
+                        _ => None,
+                    };
+                    e.params = Some(match served {
+                        Some(method) => ParamsIn::Typed(Box::new(map.next_value_seed(TypedSeed(method))?)),
+                        None => ParamsIn::Value(map.next_value()?),
+                    });
+                }
+                "result" => once(&mut map, &mut e.result, "result")?,
+                "error" => once(&mut map, &mut e.error, "error")?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(e)
+    }
+}
+
+/// `params` of a method the server serves, typed.
+struct TypedSeed(Method);
+
+impl<'de> DeserializeSeed<'de> for TypedSeed {
+    type Value = Typed;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Typed, D::Error> {
+        Typed::read(self.0, d)
+    }
+}
 
 /// `jsonrpc`: whether it is exactly the string `"2.0"`.
 pub(super) struct IsVersion(pub(super) bool);

@@ -25,6 +25,10 @@ fn malformed_json_is_a_parse_error_without_id() {
     let err = parse(b"{\"jsonrpc\":").unwrap_err();
     assert_eq!(err.error.code, ErrorCode::PARSE_ERROR);
     assert_eq!(err.id, None);
+    for not_utf8 in [&b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xffng\"}"[..], b"\xfe{}", b"[\xc3]"] {
+        let err = parse(not_utf8).unwrap_err();
+        assert_eq!((err.error.code, err.id), (ErrorCode::PARSE_ERROR, None), "{not_utf8:?}");
+    }
 }
 
 #[test]
@@ -89,5 +93,59 @@ fn a_response_writes_what_its_serialize_writes() {
         let mut written = Vec::new();
         response.write_json(&mut written);
         assert_eq!(written, serde_json::to_vec(&Message::Response(response)).unwrap());
+    }
+}
+
+fn request_of(incoming: Incoming) -> Request {
+    match incoming {
+        Incoming::Single(Message::Request(r)) => r,
+        other => panic!("not a request: {other:?}"),
+    }
+}
+
+#[test]
+fn inbound_params_of_served_methods_are_typed_and_read_as_sent() {
+    let meta = r#""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","progressToken":"p","x":1}"#;
+    for (body, typed) in [
+        (
+            format!(
+                r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"t","arguments":{{"a":[1]}},{meta}}}}}"#
+            ),
+            true,
+        ),
+        (format!(r#"{{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{{{meta},"uri":"u://x"}}}}"#), true),
+        (format!(r#"{{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{{{meta}}}}}"#), true),
+        // Params before the method, an unknown method, params that do not fit:
+        // kept as sent, for the router to type (or refuse) as before.
+        (format!(r#"{{"jsonrpc":"2.0","id":1,"params":{{"name":"t",{meta}}},"method":"tools/call"}}"#), false),
+        (format!(r#"{{"jsonrpc":"2.0","id":1,"method":"x/y","params":{{"name":"t",{meta}}}}}"#), false),
+        (format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":7,{meta}}}}}"#), false),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","_meta":5}}"#.to_owned(), false),
+    ] {
+        let inbound = request_of(parse_inbound(body.as_bytes()).unwrap());
+        let as_sent = request_of(parse(body.as_bytes()).unwrap());
+        let (params, sent) = (inbound.params.as_ref().unwrap(), as_sent.params.as_ref().unwrap());
+        assert_eq!((params.is_typed(), sent.is_typed()), (typed, false), "{body}");
+        assert_eq!(params.str_member("name"), sent.str_member("name"), "{body}");
+        assert_eq!(params.str_member("uri"), sent.str_member("uri"), "{body}");
+        assert_eq!(params.requested_version(), sent.requested_version(), "{body}");
+        assert_eq!(params.meta(), sent.meta(), "{body}");
+        let mut expected = sent.to_object().into_owned();
+        if typed {
+            // Typed params keep the `_meta` members the server reads.
+            expected["_meta"].as_object_mut().unwrap().remove("x");
+        }
+        assert_eq!(params.to_object().into_owned(), expected, "{body}");
+    }
+}
+
+#[test]
+fn inbound_parse_errors_are_those_of_parse() {
+    for body in [
+        &b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"[..],
+        b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{},\"params\":{}}",
+        b"{\"id\":1,\"method\":\"ping\",\"params\":[]}",
+    ] {
+        assert_eq!(parse_inbound(body).unwrap_err(), parse(body).unwrap_err(), "{body:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! Which era a request belongs to, and the shape its result takes there.
 
-use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
+use super::meta::RequestMeta;
+use crate::jsonrpc::{ErrorCode, ErrorObject, Params, RawJson};
 use crate::protocol::discovery::meta;
 use crate::protocol::{CallToolResult, Era, LoggingLevel, ProgressToken, ProtocolVersion};
 use serde::Deserialize;
@@ -19,14 +20,14 @@ pub(crate) struct RequestScope {
 
 /// The stateless-era fields of `params._meta`, if the request has them.
 /// `Ok(None)`: a handshake-era request.
-pub(crate) fn stateless_scope(params: Option<&Map<String, Value>>) -> Result<Option<RequestScope>, ErrorObject> {
-    let Some(fields) = stateless_fields(params)? else {
+pub(crate) fn stateless_scope(meta: &RequestMeta) -> Result<Option<RequestScope>, ErrorObject> {
+    let Some(fields) = stateless_fields(meta)? else {
         return Ok(None);
     };
     Ok(Some(RequestScope {
         version: fields.version,
         log_level: fields.log_level,
-        progress_token: progress_token(params),
+        progress_token: progress_token(meta),
         capabilities: Some(Arc::new(fields.capabilities.clone())),
     }))
 }
@@ -38,11 +39,8 @@ struct StatelessFields<'a> {
     log_level: Option<LoggingLevel>,
 }
 
-fn stateless_fields(params: Option<&Map<String, Value>>) -> Result<Option<StatelessFields<'_>>, ErrorObject> {
-    let Some(meta_obj) = params.and_then(|p| p.get("_meta")).and_then(Value::as_object) else {
-        return Ok(None);
-    };
-    let Some(requested) = meta_obj.get(meta::PROTOCOL_VERSION) else {
+fn stateless_fields(meta: &RequestMeta) -> Result<Option<StatelessFields<'_>>, ErrorObject> {
+    let Some(requested) = &meta.protocol_version else {
         return Ok(None);
     };
     let requested = requested.as_str().ok_or_else(|| {
@@ -51,7 +49,7 @@ fn stateless_fields(params: Option<&Map<String, Value>>) -> Result<Option<Statel
     let version = ProtocolVersion::parse(requested)
         .filter(|v| v.era() == Era::Stateless)
         .ok_or_else(|| unsupported_version(requested))?;
-    let capabilities = match meta_obj.get(meta::CLIENT_CAPABILITIES) {
+    let capabilities = match &meta.client_capabilities {
         Some(Value::Object(caps)) => caps,
         Some(_) => {
             let why = format!("_meta[\"{}\"] must be an object", meta::CLIENT_CAPABILITIES);
@@ -62,7 +60,7 @@ fn stateless_fields(params: Option<&Map<String, Value>>) -> Result<Option<Statel
             return Err(ErrorObject::invalid_params(why));
         }
     };
-    let log_level = match meta_obj.get(meta::LOG_LEVEL) {
+    let log_level = match &meta.log_level {
         None => None,
         Some(v) => Some(LoggingLevel::deserialize(v).map_err(|_| {
             ErrorObject::invalid_params(format!("_meta[\"{}\"] is not a logging level: {v}", meta::LOG_LEVEL))
@@ -75,8 +73,9 @@ fn stateless_fields(params: Option<&Map<String, Value>>) -> Result<Option<Statel
 /// would: `Ok(None)` for a handshake-era request, an error for missing or
 /// malformed `_meta` fields (-32602) or an unsupported version (-32022).
 /// Transports use it to answer with the right HTTP status before routing.
-pub fn stateless_version(params: Option<&Map<String, Value>>) -> Result<Option<ProtocolVersion>, ErrorObject> {
-    Ok(stateless_fields(params)?.map(|fields| fields.version))
+pub fn stateless_version(params: Option<&Params>) -> Result<Option<ProtocolVersion>, ErrorObject> {
+    let meta = params.map(Params::meta).unwrap_or_default();
+    Ok(stateless_fields(&meta)?.map(|fields| fields.version))
 }
 
 /// -32022 with the versions this server speaks, newest first.
@@ -88,9 +87,8 @@ pub fn unsupported_version(requested: &str) -> ErrorObject {
 }
 
 /// `params._meta.progressToken`, in either era.
-pub(crate) fn progress_token(params: Option<&Map<String, Value>>) -> Option<ProgressToken> {
-    let token = params?.get("_meta")?.get(meta::PROGRESS_TOKEN)?;
-    ProgressToken::deserialize(token).ok()
+pub(crate) fn progress_token(meta: &RequestMeta) -> Option<ProgressToken> {
+    ProgressToken::deserialize(meta.progress_token.as_ref()?).ok()
 }
 
 /// How a result is dressed for the caller's era.

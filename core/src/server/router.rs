@@ -9,13 +9,13 @@ use super::request::ClientRequest;
 use super::Server;
 use crate::context::Notify;
 use crate::jsonrpc::RequestId;
-use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, RawJson, Request, Response};
+use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification, Params, RawJson, Request, Response};
 use crate::protocol::{
     cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult, ProtocolVersion,
 };
 use futures_util::future::{self, join_all};
 use futures_util::FutureExt;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -157,7 +157,8 @@ impl Server {
     /// registers it for cancellation.
     fn admit(&self, conn: &Connection, request: Request) -> Admitted {
         let Request { id, method, params, .. } = request;
-        let scope = match era::stateless_scope(params.as_ref()) {
+        let meta = params.as_ref().map(Params::meta).unwrap_or_default();
+        let scope = match era::stateless_scope(&meta) {
             Err(e) => Err(e),
             Ok(Some(scope)) => Ok(scope),
             Ok(None) if method == lifecycle::methods::INITIALIZE || method == lifecycle::methods::PING => {
@@ -172,7 +173,7 @@ impl Server {
                 Some(version) => Ok(RequestScope {
                     version,
                     log_level: conn.log_level(),
-                    progress_token: era::progress_token(params.as_ref()),
+                    progress_token: era::progress_token(&meta),
                     capabilities: None,
                 }),
                 None => Err(not_initialized(&method)),
@@ -193,7 +194,7 @@ impl Server {
         let version = scope.version;
         // Bound first: a temporary of the `match` would live across the
         // awaits below, in every request's future.
-        let request = ClientRequest::parse(&method, params, version.era())?;
+        let request = ClientRequest::parse(&method, params, version.era())?.request;
         let (mut result, cache) = match request {
             ClientRequest::Initialize(params) => (self.initialize(conn, params)?, Cache::No),
             ClientRequest::Ping => (json!({}), Cache::No),
@@ -261,7 +262,7 @@ impl Server {
         match notification.method.as_str() {
             lifecycle::methods::INITIALIZED => conn.mark_initialized(),
             cancellation::methods::CANCELLED => {
-                let params = Value::Object(notification.params.unwrap_or_default());
+                let params = Value::Object(notification.params.map(Params::into_object).unwrap_or_default());
                 match serde_json::from_value::<CancelledParams>(params) {
                     Ok(p) => {
                         let found = conn.cancel(&p.request_id);
@@ -288,7 +289,7 @@ fn not_initialized(method: &str) -> ErrorObject {
 struct Admitted {
     id: RequestId,
     method: String,
-    params: Option<Map<String, Value>>,
+    params: Option<Params>,
     scope: Result<RequestScope, ErrorObject>,
     in_flight: InFlight,
 }

@@ -277,7 +277,7 @@ async fn progress_and_logs_follow_the_request() {
     send_with(&s, &conn, 1, "tools/call", call.clone(), sink.clone()).await.unwrap();
     let methods: Vec<String> = sink.0.lock().unwrap().iter().map(|n| n.method.clone()).collect();
     assert_eq!(methods, ["notifications/progress"], "no logs before logging/setLevel");
-    assert_eq!(sink.0.lock().unwrap()[0].params.as_ref().unwrap()["progressToken"], "p1");
+    assert_eq!(sink.0.lock().unwrap()[0].params.as_ref().unwrap().to_object()["progressToken"], "p1");
     result(send(&s, &conn, 2, "logging/setLevel", json!({"level": "info"})).await);
     let sink = Arc::new(Collect::default());
     send_with(&s, &conn, 3, "tools/call", call, sink.clone()).await.unwrap();

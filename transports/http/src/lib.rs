@@ -162,7 +162,8 @@ impl McpHttp {
         if body.len() > self.inner.config.max_body_bytes {
             return Err(reply::refuse(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"));
         }
-        let incoming = jsonrpc::parse(&body).map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
+        let incoming =
+            jsonrpc::parse_inbound(&body).map_err(|e| reply::error(StatusCode::BAD_REQUEST, e.id, e.error))?;
         let version = VersionHeader::read(headers);
         if let Incoming::Single(message) = &incoming {
             if stateless::era_of(version, message)

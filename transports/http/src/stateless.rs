@@ -5,10 +5,9 @@ use crate::header_names;
 use crate::version::VersionHeader;
 use base64::Engine;
 use http::{HeaderMap, HeaderName};
-use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Request, RequestId};
+use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Params, Request, RequestId};
 use lambda_mcp_core::protocol::discovery::meta;
 use lambda_mcp_core::{stateless_version, ProtocolVersion};
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// Header names of the stateless era.
@@ -32,10 +31,7 @@ pub(crate) fn era_of(
         Message::Notification(n) => n.params.as_ref(),
         _ => return Ok(None),
     };
-    let body_version = params
-        .and_then(|p| p.get("_meta"))
-        .and_then(|m| m.get(meta::PROTOCOL_VERSION))
-        .map(|v| v.as_str().unwrap_or_default());
+    let body_version = params.and_then(Params::requested_version).map(|v| v.as_str().unwrap_or_default());
     if body_version.is_none() && !header.is_stateless() {
         return Ok(None);
     }
@@ -92,7 +88,7 @@ pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<()
 }
 
 fn param<'a>(request: &'a Request, key: &str) -> Option<&'a str> {
-    request.params.as_ref()?.get(key).and_then(Value::as_str)
+    request.params.as_ref()?.str_member(key)
 }
 
 fn mismatch(message: &str) -> ErrorObject {
@@ -115,7 +111,7 @@ fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn request(method: &str, params: Value) -> Request {
         Request::new(1, method, params.as_object().cloned())

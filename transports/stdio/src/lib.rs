@@ -99,7 +99,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
             Err(e) => break Err(e),
         };
         let incoming = match frame {
-            Frame::Line(line) => jsonrpc::parse(&line),
+            Frame::Line(line) => jsonrpc::parse_inbound(&line),
             Frame::TooLong => Err(ErrorResponse::new(
                 None,
                 ErrorObject::parse_error(format!("line longer than {MAX_LINE_BYTES} bytes")),

@@ -23,7 +23,7 @@ async fn subscribers_hear_of_updates_until_they_unsubscribe() {
     s.resource_updated("test://watched");
     let note = heard_a.try_recv().expect("the subscriber is told");
     assert_eq!(note.method, "notifications/resources/updated");
-    assert_eq!(note.params.unwrap()["uri"], "test://watched");
+    assert_eq!(note.params.unwrap().to_object()["uri"], "test://watched");
     assert!(heard_b.try_recv().is_err(), "a connection that did not subscribe hears nothing");
     assert_eq!(result(send(&s, &a, 2, "resources/unsubscribe", json!({"uri": "test://watched"})).await), json!({}));
     s.resource_updated("test://watched");
