@@ -13,7 +13,7 @@ use crate::jsonrpc::{ErrorObject, ErrorResponse, Incoming, Message, Notification
 use crate::protocol::{
     cancellation, lifecycle, CancelledParams, DiscoverResult, InitializeParams, InitializeResult, ProtocolVersion,
 };
-use futures_util::future::{self, join_all};
+use futures_util::future::{self, join_all, BoxFuture};
 use futures_util::FutureExt;
 use serde_json::{json, Value};
 use std::future::Future;
@@ -82,7 +82,7 @@ impl Server {
         conn: &Connection,
         incoming: Incoming,
         notify: Arc<dyn Notify>,
-    ) -> impl Future<Output = Option<Reply>> + Send + 'static {
+    ) -> BoxFuture<'static, Option<Reply>> {
         let batch = match incoming {
             Incoming::Single(message) => {
                 // `map`, not an `async` block: a block would hold the

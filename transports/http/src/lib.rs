@@ -255,7 +255,7 @@ impl McpHttp {
             }
             reply
         };
-        let response = respond(checked, notes, mode).await;
+        let response = respond(Box::pin(checked), notes, mode).await;
         if gone.load(Ordering::Acquire) {
             return Err(unknown_session());
         }

@@ -6,10 +6,10 @@ use crate::outbox::Outbox;
 use crate::reply;
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use http::{header, HeaderValue, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{Message, Notification, Request};
 use lambda_mcp_core::{Notify, Reply};
-use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
@@ -53,11 +53,13 @@ pub(crate) struct Mode {
     pub(crate) cancel_on_disconnect: bool,
 }
 
-pub(crate) async fn respond<F>(reply: F, sink: Arc<Sink>, mode: Mode) -> Response<McpBody>
-where
-    F: Future<Output = Option<Reply>> + Send + 'static,
-{
-    let mut reply = Box::pin(reply);
+/// Answers with `reply` (boxed by the caller: it may move to a task that
+/// streams the answer).
+pub(crate) async fn respond(
+    mut reply: BoxFuture<'static, Option<Reply>>,
+    sink: Arc<Sink>,
+    mode: Mode,
+) -> Response<McpBody> {
     let notes = &sink.outbox;
     let mut early = Vec::new();
     let first = loop {
