@@ -1,9 +1,11 @@
 //! JSON-RPC 2.0 messages, parsed once at the edge into typed values.
 //!
-//! A transport hands raw bytes to [`parse`]; everything past that point works
-//! with [`Message`] and its parts. `serde_json::Value` survives only as the
-//! `params` payload, which the router types per method; a `result` is
-//! [`RawJson`], written once from its typed form.
+//! A server's transport hands raw bytes to [`parse_inbound`] (a client's to
+//! [`parse`]); everything past that point works with [`Message`] and its
+//! parts. The params of a method the server serves are typed in that same
+//! pass ([`Params`]); `serde_json::Value` survives only in params kept as
+//! sent (and in the tools' arguments); a `result` is [`RawJson`], written
+//! once from its typed form.
 
 mod error;
 mod id;

@@ -1,5 +1,6 @@
 //! [`Server`]: the transport-agnostic MCP service. A transport parses a
-//! frame, hands each message to [`Server::handle`] with the
+//! frame ([`crate::jsonrpc::parse_inbound`]), hands it to
+//! [`Server::handle_incoming`] (or each message to [`Server::handle`]) with the
 //! [`Connection`] it arrived on, and writes back what comes out.
 //!
 //! # Cancel safety

@@ -490,3 +490,28 @@ async fn a_stuck_store_is_bounded_by_the_deadline() {
     assert!(r["content"][0]["text"].as_str().unwrap().contains("did not answer in time"), "{r}");
     assert!(started.elapsed() < Duration::from_secs(4), "bounded: {:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn params_that_do_not_fit_are_invalid_params_naming_the_member_whichever_parse_read_them() {
+    use crate::jsonrpc::{parse, parse_inbound};
+    let s = server();
+    let conn = initialized(&s, "2025-11-25").await;
+    let meta = r#""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#;
+    for (params, expected) in [
+        (r#"{"name":7}"#.to_owned(), "`name`: invalid type: integer `7`, expected a string"),
+        (r#"{"arguments":{}}"#.to_owned(), "missing field `name`"),
+        (format!(r#"{{"name":"echo","arguments":[1],{meta}}}"#), "`arguments`: invalid type: sequence, expected a map"),
+        (format!(r#"{{{meta},"name":"echo","requestState":false}}"#), "`requestState`: invalid type: boolean `false`"),
+    ] {
+        let body = format!(r#"{{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{params}}}"#);
+        for incoming in [parse(body.as_bytes()).unwrap(), parse_inbound(body.as_bytes()).unwrap()] {
+            let Some(crate::Reply::Single(Message::Error(e))) =
+                s.handle_incoming(&conn, incoming, Arc::new(Collect::default())).await
+            else {
+                panic!("{body}: expected an error")
+            };
+            assert_eq!(e.error.code, ErrorCode::INVALID_PARAMS, "{body}");
+            assert!(e.error.message.contains(expected), "{body}: {}", e.error.message);
+        }
+    }
+}
