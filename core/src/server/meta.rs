@@ -9,13 +9,14 @@ use std::fmt;
 
 /// The `_meta` members the server reads, each as sent (a member of the
 /// wrong type is judged by the code that reads it, as for a `Map`); other
-/// members are not kept.
+/// members are not kept. A `_meta` that is not an object does not fit any
+/// method's params (-32602).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, DeriveDeserialize)]
+#[serde(default, expecting = "an object")]
 pub(crate) struct RequestMeta {
     /// `io.modelcontextprotocol/protocolVersion`.
     #[serde(
         rename = "io.modelcontextprotocol/protocolVersion",
-        default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
@@ -23,7 +24,6 @@ pub(crate) struct RequestMeta {
     /// `io.modelcontextprotocol/clientCapabilities`.
     #[serde(
         rename = "io.modelcontextprotocol/clientCapabilities",
-        default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
@@ -31,13 +31,12 @@ pub(crate) struct RequestMeta {
     /// `io.modelcontextprotocol/logLevel`.
     #[serde(
         rename = "io.modelcontextprotocol/logLevel",
-        default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
     pub(crate) log_level: Option<Value>,
     /// `progressToken`.
-    #[serde(rename = "progressToken", default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "progressToken", deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub(crate) progress_token: Option<Value>,
 }
 

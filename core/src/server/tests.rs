@@ -502,6 +502,7 @@ async fn params_that_do_not_fit_are_invalid_params_naming_the_member_whichever_p
         (r#"{"arguments":{}}"#.to_owned(), "missing field `name`"),
         (format!(r#"{{"name":"echo","arguments":[1],{meta}}}"#), "`arguments`: invalid type: sequence, expected a map"),
         (format!(r#"{{{meta},"name":"echo","requestState":false}}"#), "`requestState`: invalid type: boolean `false`"),
+        (r#"{"name":"echo","_meta":5}"#.to_owned(), "`_meta`: invalid type: integer `5`, expected an object"),
     ] {
         let body = format!(r#"{{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{params}}}"#);
         for incoming in [parse(body.as_bytes()).unwrap(), parse_inbound(body.as_bytes()).unwrap()] {
