@@ -1,11 +1,12 @@
-//! The scalar members of a JSON-RPC envelope (`jsonrpc`, `id`, `method`),
-//! read straight from the parser: no `Value` is built for them, and
+//! A JSON-RPC envelope read member by member ([`Seed`]; member names as
+//! [`Key`]s, borrowed from the input when they can be). The scalar members
+//! (`jsonrpc`, `id`, `method`) are read straight from the parser: no
+//! `Value` is built for them, and
 //! `"jsonrpc": "2.0"` is compared where it lies in the input. Any JSON is
 //! accepted for each, so that a member of the wrong type is reported by
 //! [`super::Message`]'s checks (with the request's id) rather than by serde.
 
 use super::{RawJson, RequestId, JSONRPC_VERSION};
-use crate::server::meta::Key;
 use crate::server::request::{Method, Typed};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -101,6 +102,43 @@ impl<'de> DeserializeSeed<'de> for TypedSeed {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Typed, D::Error> {
         Typed::read(self.0, d)
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+pub(crate) enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(k) => k,
+            Key::Owned(k) => k,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, k: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(k))
+            }
+            fn visit_str<E>(self, k: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(k.to_owned()))
+            }
+            fn visit_string<E>(self, k: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(k))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 

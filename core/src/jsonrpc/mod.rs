@@ -173,7 +173,7 @@ fn parse_frame(bytes: &[u8], typed: bool) -> Result<Incoming, ErrorResponse> {
     }
 }
 
-mod envelope;
+pub(crate) mod envelope;
 
 impl Message {
     /// Classifies a JSON value as a JSON-RPC message.

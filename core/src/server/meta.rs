@@ -1,6 +1,7 @@
 //! `params._meta`: the members the server reads, taken out of a request's
 //! params in the same pass that types the rest (see [`with_meta`]).
 
+use crate::jsonrpc::envelope::Key;
 use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize as DeriveDeserialize, Serialize};
@@ -98,43 +99,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for SkipMeta<'_, A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         self.map.next_value_seed(seed)
-    }
-}
-
-/// A member name, borrowed from the input when it has no escapes.
-pub(crate) enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(k) => k,
-            Key::Owned(k) => k,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E>(self, k: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(k))
-            }
-            fn visit_str<E>(self, k: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(k.to_owned()))
-            }
-            fn visit_string<E>(self, k: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(k))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
     }
 }
 
