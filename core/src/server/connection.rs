@@ -28,6 +28,9 @@ struct Inner {
     state: Mutex<State>,
     session: Option<Arc<dyn Session>>,
     principal: Option<Principal>,
+    /// A connection that carries one request only: nothing can cancel it
+    /// by id, so it is not registered in `in_flight`.
+    single: bool,
     in_flight: Mutex<ById<(u64, CancellationToken)>>,
     next_call: AtomicU64,
     awaiting: Mutex<ById<oneshot::Sender<Result<Value, ErrorObject>>>>,
@@ -50,6 +53,14 @@ impl Connection {
     /// A connection with an optional session and caller.
     pub fn new(session: Option<Arc<dyn Session>>, principal: Option<Principal>) -> Self {
         Connection { inner: Arc::new(Inner { session, principal, ..Inner::default() }) }
+    }
+
+    /// The connection of one stateless-era request (2026-07-28 over HTTP:
+    /// each POST stands alone). Nothing can cancel its request by id, only
+    /// by dropping the request's future (the client went away), so the
+    /// request is not registered for cancellation.
+    pub fn single_request(principal: Option<Principal>) -> Self {
+        Connection { inner: Arc::new(Inner { principal, single: true, ..Inner::default() }) }
     }
 
     /// A connection resumed in another process (or after a restart) from a
@@ -190,12 +201,18 @@ impl Connection {
         self.state(|s| s.log_level = Some(level));
     }
 
-    /// Registers a request as in flight; the guard removes it again.
+    /// Registers a request as in flight (except on a
+    /// [single-request](Connection::single_request) connection); the guard
+    /// removes it again.
     pub(crate) fn start(&self, id: &RequestId) -> InFlight {
         let token = CancellationToken::new();
-        let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
-        self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
-        InFlight { conn: self.clone(), id: id.clone(), call, token, context: OnceLock::new() }
+        let entry = (!self.inner.single).then(|| {
+            let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
+            let mut map = self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+            map.insert(id.clone(), (call, token.clone()));
+            Entry { conn: self.clone(), id: id.clone(), call }
+        });
+        InFlight { _entry: entry, token, context: OnceLock::new() }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
@@ -227,9 +244,9 @@ impl WeakConnection {
 
 /// A request in flight; deregisters itself when dropped.
 pub(crate) struct InFlight {
-    conn: Connection,
-    id: RequestId,
-    call: u64,
+    /// Where it is registered (held for its `Drop`); `None` on a
+    /// single-request connection.
+    _entry: Option<Entry>,
     pub(crate) token: CancellationToken,
     /// The handler's context, once made: whoever ends the request early
     /// (a cancellation, a panic, a timeout) can still save its session.
@@ -248,7 +265,15 @@ impl InFlight {
     }
 }
 
-impl Drop for InFlight {
+/// A request's entry in its connection's `in_flight` map.
+struct Entry {
+    conn: Connection,
+    id: RequestId,
+    /// Tells this request from a newer one that reuses its id.
+    call: u64,
+}
+
+impl Drop for Entry {
     fn drop(&mut self) {
         let mut map = self.conn.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
         // Only remove our own entry: a reused id may belong to a newer request.
@@ -264,5 +289,31 @@ impl std::fmt::Debug for Connection {
             .field("version", &self.protocol_version())
             .field("session", &self.session_id())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request of a handshake-era connection can be cancelled by id until
+    /// it ends; the request of a single-request connection is never in a
+    /// map (only dropping its future ends it), and its token still works.
+    #[test]
+    fn only_connections_of_many_requests_register_them() {
+        let id = RequestId::Number(1);
+        let conn = Connection::new(None, None);
+        let in_flight = conn.start(&id);
+        assert!(conn.cancel(&id) && in_flight.token.is_cancelled());
+        let again = conn.start(&id);
+        drop(again);
+        assert!(!conn.cancel(&id), "an ended request is deregistered");
+
+        let single = Connection::single_request(None);
+        let in_flight = single.start(&id);
+        assert!(!single.cancel(&id));
+        assert!(single.inner.in_flight.lock().unwrap().is_empty());
+        in_flight.token.cancel();
+        assert!(in_flight.token.is_cancelled());
     }
 }

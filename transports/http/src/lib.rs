@@ -47,6 +47,7 @@
 mod body;
 mod config;
 mod guard;
+mod headers;
 mod outbox;
 mod reply;
 mod respond;
@@ -59,7 +60,8 @@ pub use body::{empty, full, McpBody};
 pub use config::{BearerToken, HttpConfig};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use headers::Inbound;
+use http::{HeaderValue, Method, Request, Response, StatusCode};
 use lambda_mcp_core::jsonrpc::{self, ErrorCode, Incoming, Message, RequestId};
 use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{Connection, Principal, ProtocolVersion, Server, SessionId};
@@ -74,15 +76,8 @@ use version::VersionHeader;
 /// The session header of the handshake era.
 pub const SESSION_HEADER: &str = "mcp-session-id";
 
-/// The MCP header names, parsed once: a lookup by `&str` parses the name
-/// again on every request.
-mod header_names {
-    use http::HeaderName;
-    pub(crate) const SESSION_ID: HeaderName = HeaderName::from_static(super::SESSION_HEADER);
-    pub(crate) const PROTOCOL_VERSION: HeaderName = HeaderName::from_static(super::stateless::names::PROTOCOL_VERSION);
-    pub(crate) const METHOD: HeaderName = HeaderName::from_static(super::stateless::names::METHOD);
-    pub(crate) const NAME: HeaderName = HeaderName::from_static(super::stateless::names::NAME);
-}
+/// The session header's name, parsed once.
+const SESSION_ID: http::HeaderName = http::HeaderName::from_static(SESSION_HEADER);
 
 /// How long a session idle here is remembered when the session manager
 /// does not say.
@@ -140,13 +135,14 @@ impl McpHttp {
 
     async fn route(&self, request: Request<Bytes>, principal: Option<Principal>) -> Response<McpBody> {
         let (parts, body) = request.into_parts();
-        if let Err(refusal) = guard::admit(&self.inner.config, &parts.uri, &parts.headers) {
+        let headers = Inbound::read(&parts.headers);
+        if let Err(refusal) = guard::admit(&self.inner.config, &parts.uri, &headers) {
             return refusal;
         }
         let result = match parts.method {
-            Method::POST => self.post(&parts.headers, body, principal).await,
-            Method::GET => self.get(&parts.headers, principal).await,
-            Method::DELETE => self.delete(&parts.headers, principal).await,
+            Method::POST => self.post(&headers, body, principal).await,
+            Method::GET => self.get(&headers, principal).await,
+            Method::DELETE => self.delete(&headers, principal).await,
             _ => Err(reply::method_not_allowed("GET, POST, DELETE")),
         };
         result.unwrap_or_else(|refusal| refusal)
@@ -154,7 +150,7 @@ impl McpHttp {
 
     async fn post(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         body: Bytes,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
@@ -178,7 +174,7 @@ impl McpHttp {
 
     async fn post_stateless(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         incoming: Incoming,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
@@ -186,7 +182,7 @@ impl McpHttp {
             stateless::check_headers(headers, request)
                 .map_err(|e| reply::error(StatusCode::BAD_REQUEST, Some(request.id.clone()), e))?;
         }
-        let conn = Connection::new(None, principal);
+        let conn = Connection::single_request(principal);
         let (notify, notes) = respond::sink(false);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let mode = Mode { streaming: self.inner.config.streaming, cancel_on_disconnect: true };
@@ -199,7 +195,7 @@ impl McpHttp {
 
     async fn post_handshake(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         version: VersionHeader<'_>,
         incoming: Incoming,
         principal: Option<Principal>,
@@ -225,7 +221,7 @@ impl McpHttp {
         let mut response = respond(reply, notes, mode).await;
         if response.status() == StatusCode::OK && conn.protocol_version().is_some() {
             let value = HeaderValue::from_str(id.as_str()).expect("session ids are visible ASCII");
-            response.headers_mut().insert(header_names::SESSION_ID, value);
+            response.headers_mut().insert(SESSION_ID, value);
         } else {
             self.inner.registry.forget(&id);
         }
@@ -236,7 +232,7 @@ impl McpHttp {
     /// (see `sessions.rs`): a session ended or expired elsewhere is 404.
     async fn post_in_session(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         incoming: Incoming,
         principal: Option<&Principal>,
         version: ProtocolVersion,
@@ -264,7 +260,7 @@ impl McpHttp {
 
     async fn get(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         let version = VersionHeader::read(headers).any_era()?;
@@ -282,7 +278,7 @@ impl McpHttp {
 
     async fn delete(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         principal: Option<Principal>,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         let version = VersionHeader::read(headers).any_era()?;
@@ -301,7 +297,7 @@ impl McpHttp {
     /// The request's session; `now`: when the request arrived.
     async fn session(
         &self,
-        headers: &HeaderMap,
+        headers: &Inbound<'_>,
         principal: Option<&Principal>,
         version: ProtocolVersion,
         now: Instant,
@@ -315,8 +311,8 @@ impl McpHttp {
     }
 }
 
-fn session_id(headers: &HeaderMap) -> Result<SessionId, Response<McpBody>> {
-    let value = headers.get(header_names::SESSION_ID).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+fn session_id(headers: &Inbound<'_>) -> Result<SessionId, Response<McpBody>> {
+    let value = headers.session_id.and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
     value
         .map(SessionId::new)
         .ok_or_else(|| reply::refuse(StatusCode::BAD_REQUEST, "Bad Request: the Mcp-Session-Id header is required"))

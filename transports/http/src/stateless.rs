@@ -1,10 +1,10 @@
 //! 2026-07-28 header rules: `MCP-Protocol-Version`, `Mcp-Method` and
 //! `Mcp-Name` must agree with the body (-32020 otherwise).
 
-use crate::header_names;
+use crate::headers::Inbound;
 use crate::version::VersionHeader;
 use base64::Engine;
-use http::{HeaderMap, HeaderName};
+use http::HeaderValue;
 use lambda_mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Params, Request, RequestId};
 use lambda_mcp_core::protocol::discovery::meta;
 use lambda_mcp_core::{stateless_version, ProtocolVersion};
@@ -64,9 +64,11 @@ fn message_id(message: &Message) -> Option<RequestId> {
 
 /// Checks a stateless-era request's `Mcp-Method` and `Mcp-Name` headers
 /// against its body.
-pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<(), ErrorObject> {
-    let header = |name: HeaderName| headers.get(name).map(|v| decode(v.as_bytes()));
-    match header(header_names::METHOD) {
+pub(crate) fn check_headers(headers: &Inbound<'_>, request: &Request) -> Result<(), ErrorObject> {
+    fn header(value: Option<&HeaderValue>) -> Option<Option<Cow<'_, str>>> {
+        value.map(|v| decode(v.as_bytes()))
+    }
+    match header(headers.method) {
         Some(Some(m)) if m == request.method => {}
         Some(Some(m)) => {
             return Err(mismatch(&format!("Mcp-Method header {m:?} does not match the body's {:?}", request.method)))
@@ -78,7 +80,7 @@ pub(crate) fn check_headers(headers: &HeaderMap, request: &Request) -> Result<()
         "resources/read" => param(request, "uri"),
         _ => return Ok(()),
     };
-    match (header(header_names::NAME), body_name) {
+    match (header(headers.name), body_name) {
         (Some(Some(h)), Some(b)) if h == b => Ok(()),
         (Some(Some(h)), b) => {
             Err(mismatch(&format!("Mcp-Name header {h:?} does not match the body's {:?}", b.unwrap_or_default())))
@@ -111,6 +113,7 @@ fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderMap;
     use serde_json::{json, Value};
 
     fn request(method: &str, params: Value) -> Request {
@@ -131,23 +134,25 @@ mod tests {
         let encoded = format!("=?base64?{}?=", base64::engine::general_purpose::STANDARD.encode("héllo"));
         let good =
             headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call"), (names::NAME, &encoded)]);
-        assert!(check_headers(&good, &call).is_ok());
+        let check = |headers: &HeaderMap, request: &Request| check_headers(&Inbound::read(headers), request);
+        assert!(check(&good, &call).is_ok());
         for bad in [
             headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/list"), (names::NAME, &encoded)]),
             headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call"), (names::NAME, "other")]),
             headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call")]),
         ] {
-            assert_eq!(check_headers(&bad, &call).unwrap_err().code, ErrorCode::HEADER_MISMATCH);
+            assert_eq!(check(&bad, &call).unwrap_err().code, ErrorCode::HEADER_MISMATCH);
         }
         let list = request("tools/list", json!({}));
         let no_name = headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/list")]);
-        assert!(check_headers(&no_name, &list).is_ok());
+        assert!(check(&no_name, &list).is_ok());
     }
 }
 
 #[cfg(test)]
 mod era_tests {
     use super::*;
+    use http::HeaderMap;
     use serde_json::json;
 
     fn message(params: serde_json::Value) -> Message {
@@ -158,7 +163,7 @@ mod era_tests {
         headers: &HeaderMap,
         message: &Message,
     ) -> Result<Option<ProtocolVersion>, (Option<RequestId>, ErrorObject)> {
-        era_of(VersionHeader::read(headers), message)
+        era_of(VersionHeader::read(&Inbound::read(headers)), message)
     }
 
     fn header(v: &str) -> HeaderMap {

@@ -1,6 +1,7 @@
 //! The transport's rules, driven without a socket.
 
 use super::*;
+use http::HeaderMap;
 use http_body_util::BodyExt;
 use lambda_mcp_core::protocol::{CallToolResult, ToolInfo};
 use lambda_mcp_core::{async_trait, Arguments, Tool, ToolContext, ToolError};

@@ -2,8 +2,9 @@
 //! check and the handshake-era routing both need it.
 
 use crate::body::McpBody;
-use crate::{header_names, reply};
-use http::{HeaderMap, Response, StatusCode};
+use crate::headers::Inbound;
+use crate::reply;
+use http::{Response, StatusCode};
 use lambda_mcp_core::jsonrpc::ErrorObject;
 use lambda_mcp_core::protocol::Era;
 use lambda_mcp_core::{unsupported_version, ProtocolVersion};
@@ -19,8 +20,8 @@ pub(crate) struct VersionHeader<'a> {
 }
 
 impl<'a> VersionHeader<'a> {
-    pub(crate) fn read(headers: &'a HeaderMap) -> Self {
-        let text = headers.get(header_names::PROTOCOL_VERSION).map(|v| v.to_str().unwrap_or_default());
+    pub(crate) fn read(headers: &Inbound<'a>) -> Self {
+        let text = headers.protocol_version.map(|v| v.to_str().unwrap_or_default());
         VersionHeader { text, version: text.and_then(ProtocolVersion::parse) }
     }
 
