@@ -78,26 +78,28 @@ impl InputRequest {
 }
 
 /// How the current call reaches its client.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(crate) enum Channel {
     /// Nobody to ask (tests, hand-built contexts).
     #[default]
     None,
     /// Handshake era: server → client requests on this connection.
     Live { conn: Connection, capabilities: Arc<Map<String, Value>> },
-    /// Stateless era: answers gathered over input-required rounds.
-    Rounds(Arc<Rounds>),
+    /// Stateless era: answers gathered over input-required rounds (held
+    /// in the context itself: no allocation of its own per call).
+    Rounds(Rounds),
 }
 
 /// The answers a stateless-era call has so far, and its next input key.
 pub(crate) struct Rounds {
-    capabilities: Map<String, Value>,
+    /// The capabilities the request declared (shared, not copied).
+    capabilities: Arc<Map<String, Value>>,
     answers: Map<String, Value>,
     next: AtomicUsize,
 }
 
 impl Rounds {
-    pub(crate) fn new(capabilities: Map<String, Value>, answers: Map<String, Value>) -> Self {
+    pub(crate) fn new(capabilities: Arc<Map<String, Value>>, answers: Map<String, Value>) -> Self {
         Rounds { capabilities, answers, next: AtomicUsize::new(0) }
     }
 }

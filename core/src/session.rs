@@ -7,6 +7,7 @@ use crate::principal::Principal;
 use async_trait::async_trait;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -163,7 +164,8 @@ pub trait SessionManager: Send + Sync {
 /// typed helpers over [`Session`], and a clear error when there is none.
 #[derive(Clone)]
 pub struct SessionHandle {
-    inner: Result<Arc<dyn Session>, String>,
+    /// The session, or why there is none (mostly a constant: no copy per call).
+    inner: Result<Arc<dyn Session>, Cow<'static, str>>,
 }
 
 impl SessionHandle {
@@ -180,12 +182,12 @@ impl SessionHandle {
     }
 
     /// A handle whose every operation fails with [`SessionError::NoSession`].
-    pub fn none(hint: impl Into<String>) -> Self {
+    pub fn none(hint: impl Into<Cow<'static, str>>) -> Self {
         SessionHandle { inner: Err(hint.into()) }
     }
 
     fn session(&self) -> Result<&Arc<dyn Session>, SessionError> {
-        self.inner.as_ref().map_err(|hint| SessionError::NoSession { hint: hint.clone() })
+        self.inner.as_ref().map_err(|hint| SessionError::NoSession { hint: hint.to_string() })
     }
 
     /// The session's id, when there is a session.

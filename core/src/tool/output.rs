@@ -24,7 +24,14 @@ macro_rules! text_result {
     )*};
 }
 
-text_result!(String, &str, bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, Value);
+text_result!(&str, bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, Value);
+
+/// Moved into the text block, not copied.
+impl IntoToolResult for String {
+    fn into_tool_result(self) -> Result<CallToolResult, ToolError> {
+        Ok(CallToolResult::text(self))
+    }
+}
 
 impl IntoToolResult for () {
     fn into_tool_result(self) -> Result<CallToolResult, ToolError> {
@@ -135,5 +142,20 @@ impl<T: Serialize> IntoToolResult for Structured<T> {
             value
         };
         Ok(CallToolResult::structured(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_returned_string_becomes_the_text_block_without_a_copy() {
+        let text = String::from("Hello MCP World!");
+        let at = text.as_ptr();
+        let result = text.into_tool_result().unwrap();
+        let [Content::Text { text }] = &result.content[..] else { panic!("one text block: {result:?}") };
+        assert_eq!((text.as_str(), text.as_ptr()), ("Hello MCP World!", at));
+        assert_eq!("ok".into_tool_result().unwrap(), CallToolResult::text("ok"));
     }
 }

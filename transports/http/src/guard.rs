@@ -9,7 +9,9 @@ use http::{Response, StatusCode, Uri};
 
 /// Checks every request, whatever its method.
 pub(crate) fn admit(config: &HttpConfig, uri: &Uri, headers: &Inbound<'_>) -> Result<(), Response<McpBody>> {
-    if uri.path().trim_end_matches('/') != config.path.trim_end_matches('/') {
+    let path = uri.path();
+    // Compared as given first: trimming searches both ends for '/'.
+    if path != config.path && path.trim_end_matches('/') != config.path.trim_end_matches('/') {
         return Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: the MCP endpoint is elsewhere"));
     }
     if let Some(origin) = headers.origin {
@@ -76,10 +78,16 @@ fn host_is_local(host: &str) -> bool {
 }
 
 fn strip_port(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host.split_inclusive(']').next().unwrap_or(host);
+    let bytes = host.as_bytes();
+    if bytes.first() == Some(&b'[') {
+        return bytes.iter().position(|&b| b == b']').map_or(host, |end| &host[..=end]);
     }
-    host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h)
+    // A port is the digits after the last ':' (by bytes: this runs on every request).
+    let digits = bytes.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    match bytes.len().checked_sub(digits + 1) {
+        Some(colon) if bytes[colon] == b':' => &host[..colon],
+        _ => host,
+    }
 }
 
 #[cfg(test)]
@@ -94,6 +102,17 @@ mod tests {
         assert!(origin_is_local("http://localhost:3000"));
         assert!(!origin_is_local("https://evil.example"));
         assert!(!host_is_local("localhost.evil.example"));
-        assert_eq!(strip_port("example.com:443"), "example.com");
+        for (host, bare) in [
+            ("example.com:443", "example.com"),
+            ("example.com", "example.com"),
+            ("example.com:", "example.com"),
+            ("a:b1", "a:b1"),
+            ("[::1]:8080", "[::1]"),
+            ("[::1", "[::1"),
+            ("::1", ":"),
+            ("", ""),
+        ] {
+            assert_eq!(strip_port(host), bare, "{host}");
+        }
     }
 }
