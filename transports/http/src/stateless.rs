@@ -65,27 +65,39 @@ fn message_id(message: &Message) -> Option<RequestId> {
 /// Checks a stateless-era request's `Mcp-Method` and `Mcp-Name` headers
 /// against its body.
 pub(crate) fn check_headers(headers: &Inbound<'_>, request: &Request) -> Result<(), ErrorObject> {
-    fn header(value: Option<&HeaderValue>) -> Option<Option<Cow<'_, str>>> {
-        value.map(|v| decode(v.as_bytes()))
-    }
-    match header(headers.method) {
-        Some(Some(m)) if m == request.method => {}
-        Some(Some(m)) => {
-            return Err(mismatch(&format!("Mcp-Method header {m:?} does not match the body's {:?}", request.method)))
-        }
-        _ => return Err(mismatch("the Mcp-Method header is required")),
+    let method = headers.method;
+    if !method.is_some_and(|v| agrees(v, Some(&request.method))) {
+        return Err(match method.and_then(|v| decode(v.as_bytes())) {
+            Some(m) => mismatch(&format!("Mcp-Method header {m:?} does not match the body's {:?}", request.method)),
+            None => mismatch("the Mcp-Method header is required"),
+        });
     }
     let body_name = match request.method.as_str() {
         "tools/call" | "prompts/get" => param(request, "name"),
         "resources/read" => param(request, "uri"),
         _ => return Ok(()),
     };
-    match (header(headers.name), body_name) {
-        (Some(Some(h)), Some(b)) if h == b => Ok(()),
-        (Some(Some(h)), b) => {
-            Err(mismatch(&format!("Mcp-Name header {h:?} does not match the body's {:?}", b.unwrap_or_default())))
+    let name = headers.name;
+    if name.is_some_and(|v| agrees(v, body_name)) {
+        return Ok(());
+    }
+    Err(match name.and_then(|v| decode(v.as_bytes())) {
+        Some(h) => {
+            mismatch(&format!("Mcp-Name header {h:?} does not match the body's {:?}", body_name.unwrap_or_default()))
         }
-        _ => Err(mismatch(&format!("the Mcp-Name header is required for {}", request.method))),
+        None => mismatch(&format!("the Mcp-Name header is required for {}", request.method)),
+    })
+}
+
+/// Whether a header says `body` (as [`decode`] reads it), compared by bytes:
+/// a plain value is neither checked for UTF-8 nor copied.
+fn agrees(header: &HeaderValue, body: Option<&str>) -> bool {
+    let Some(body) = body else { return false };
+    let raw = header.as_bytes();
+    if is_encoded(raw) {
+        decode(raw).is_some_and(|h| h == body)
+    } else {
+        raw == body.as_bytes()
     }
 }
 
@@ -101,13 +113,21 @@ fn mismatch(message: &str) -> ErrorObject {
 /// that are not plain ASCII (plain values are borrowed, not copied).
 fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
     let text = std::str::from_utf8(raw).ok()?;
-    match text.strip_prefix("=?base64?").and_then(|t| t.strip_suffix("?=")) {
-        Some(encoded) => {
-            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
-            String::from_utf8(bytes).ok().map(Cow::Owned)
-        }
-        None => Some(Cow::Borrowed(text)),
+    if !is_encoded(raw) {
+        return Some(Cow::Borrowed(text));
     }
+    let encoded = &text[ENCODED_PREFIX.len()..text.len() - ENCODED_SUFFIX.len()];
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
+    String::from_utf8(bytes).ok().map(Cow::Owned)
+}
+
+const ENCODED_PREFIX: &str = "=?base64?";
+const ENCODED_SUFFIX: &str = "?=";
+
+fn is_encoded(raw: &[u8]) -> bool {
+    raw.len() >= ENCODED_PREFIX.len() + ENCODED_SUFFIX.len()
+        && raw.starts_with(ENCODED_PREFIX.as_bytes())
+        && raw.ends_with(ENCODED_SUFFIX.as_bytes())
 }
 
 #[cfg(test)]
@@ -136,12 +156,34 @@ mod tests {
             headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call"), (names::NAME, &encoded)]);
         let check = |headers: &HeaderMap, request: &Request| check_headers(&Inbound::read(headers), request);
         assert!(check(&good, &call).is_ok());
-        for bad in [
-            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/list"), (names::NAME, &encoded)]),
-            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call"), (names::NAME, "other")]),
-            headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/call")]),
+        let plain = request("tools/call", json!({"name": "hello"}));
+        let good_plain = headers(&[(names::METHOD, "tools/call"), (names::NAME, "hello")]);
+        assert!(check(&good_plain, &plain).is_ok());
+        let hello_encoded = format!("=?base64?{}?=", base64::engine::general_purpose::STANDARD.encode("hello"));
+        assert!(check(&headers(&[(names::METHOD, "tools/call"), (names::NAME, &hello_encoded)]), &plain).is_ok());
+        let hello = "the body's \"héllo\"";
+        for (bad, says) in [
+            (
+                headers(&[(names::METHOD, "tools/list"), (names::NAME, &encoded)]),
+                "Mcp-Method header \"tools/list\" does not match the body's \"tools/call\"".to_owned(),
+            ),
+            (
+                headers(&[(names::METHOD, "tools/call"), (names::NAME, "other")]),
+                format!("Mcp-Name header \"other\" does not match {hello}"),
+            ),
+            (
+                headers(&[(names::METHOD, "tools/call"), (names::NAME, "=?base64?b3RoZXI=?=")]),
+                format!("Mcp-Name header \"other\" does not match {hello}"),
+            ),
+            (headers(&[(names::METHOD, "tools/call")]), "the Mcp-Name header is required for tools/call".to_owned()),
+            (
+                headers(&[(names::METHOD, "tools/call"), (names::NAME, "=?base64?not base64?=")]),
+                "the Mcp-Name header is required for tools/call".to_owned(),
+            ),
+            (headers(&[(names::NAME, &encoded)]), "the Mcp-Method header is required".to_owned()),
         ] {
-            assert_eq!(check(&bad, &call).unwrap_err().code, ErrorCode::HEADER_MISMATCH);
+            let e = check(&bad, &call).unwrap_err();
+            assert_eq!((e.code, e.message), (ErrorCode::HEADER_MISMATCH, format!("Header mismatch: {says}")));
         }
         let list = request("tools/list", json!({}));
         let no_name = headers(&[(names::PROTOCOL_VERSION, "2026-07-28"), (names::METHOD, "tools/list")]);
