@@ -2,12 +2,19 @@
 # HTTP benchmark: `mcp-http` (both protocol eras) against the official rmcp SDK
 # and a bare hyper server, one `tools/call say_hello_world` at a time.
 #
-#   scripts/bench-http.sh            # ~2 minutes once built; table on stdout and in bench/results.md
+#   scripts/bench-http.sh            # ~4 minutes once built; table on stdout and in bench/results.md
+#
+# The five servers (bare hyper, rmcp in both eras, mcp-http in both eras) are
+# measured in turn, and the whole sequence is repeated BENCH_ROUNDS times
+# (default 3): each table row is the round with the median req/s, and its
+# range over the rounds is shown beside it. Interleaving the servers this way
+# spreads a slow spell of a shared machine over all of them instead of
+# penalising whichever happened to run during it.
 #
 # Each server runs pinned to one core (taskset -c $BENCH_SERVER_CPU, default 0),
 # wrk pinned to another ($BENCH_CLIENT_CPU, default 1), on a free loopback port.
-# Tunables: BENCH_DURATION (s, default 5), BENCH_WARMUP (s, default 1),
-# BENCH_CONCURRENCY (default "1 16 64"). Needs Linux, curl, taskset, wrk
+# Tunables: BENCH_ROUNDS (default 3), BENCH_DURATION (s per row and round,
+# default 3), BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default "1 16 64"). Needs Linux, curl, taskset, wrk
 # (installed with apt-get when missing). See bench/README.md.
 #
 # On a shared machine other processes (a build) steal the two cores: as root
@@ -19,7 +26,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=${BENCH_DURATION:-5}
+rounds=${BENCH_ROUNDS:-3}
+duration=${BENCH_DURATION:-3}
 warmup=${BENCH_WARMUP:-1}
 concurrency=${BENCH_CONCURRENCY:-"1 16 64"}
 server_cpu=${BENCH_SERVER_CPU:-0}
@@ -220,41 +228,44 @@ measure() {
 }
 
 # ---------------------------------------------------------------- runs
-log "bare-hyper"
-start_server bare-hyper "$bare_hyper"
-url=http://127.0.0.1:$port/mcp
-verify bare-hyper "$url" "$headers_legacy" "$call_legacy"
-measure bare-hyper "-" "$url" "$headers_legacy" "$call_legacy"
-stop_server
+for round in $(seq "$rounds"); do
+    log "round $round of $rounds"
+    log "bare-hyper"
+    start_server bare-hyper "$bare_hyper"
+    url=http://127.0.0.1:$port/mcp
+    verify bare-hyper "$url" "$headers_legacy" "$call_legacy"
+    measure bare-hyper "-" "$url" "$headers_legacy" "$call_legacy"
+    stop_server
 
-log "rmcp, legacy-shaped request (stateless, no session)"
-start_server rmcp-legacy "$rmcp_server"
-url=http://127.0.0.1:$port/mcp
-verify rmcp/legacy "$url" "$headers_legacy" "$call_legacy"
-measure rmcp legacy "$url" "$headers_legacy" "$call_legacy"
-stop_server
+    log "rmcp, legacy-shaped request (stateless, no session)"
+    start_server rmcp-legacy "$rmcp_server"
+    url=http://127.0.0.1:$port/mcp
+    verify rmcp/legacy "$url" "$headers_legacy" "$call_legacy"
+    measure rmcp legacy "$url" "$headers_legacy" "$call_legacy"
+    stop_server
 
-log "rmcp, 2026-07-28"
-start_server rmcp-2026 "$rmcp_server"
-url=http://127.0.0.1:$port/mcp
-verify rmcp/2026-07-28 "$url" "$headers_2026" "$call_2026"
-measure rmcp 2026-07-28 "$url" "$headers_2026" "$call_2026"
-stop_server
+    log "rmcp, 2026-07-28"
+    start_server rmcp-2026 "$rmcp_server"
+    url=http://127.0.0.1:$port/mcp
+    verify rmcp/2026-07-28 "$url" "$headers_2026" "$call_2026"
+    measure rmcp 2026-07-28 "$url" "$headers_2026" "$call_2026"
+    stop_server
 
-log "mcp-http, legacy (initialize, Mcp-Session-Id)"
-start_server mcp-http-legacy "$mcp_http"
-url=http://127.0.0.1:$port/mcp
-sid=$(legacy_session "$url")
-verify mcp-http/legacy "$url" "$headers_legacy"$'\nMcp-Session-Id: '"$sid" "$call_legacy"
-measure mcp-http legacy "$url" "$headers_legacy"$'\nMcp-Session-Id: '"$sid" "$call_legacy"
-stop_server
+    log "mcp-http, legacy (initialize, Mcp-Session-Id)"
+    start_server mcp-http-legacy "$mcp_http"
+    url=http://127.0.0.1:$port/mcp
+    sid=$(legacy_session "$url")
+    verify mcp-http/legacy "$url" "$headers_legacy"$'\nMcp-Session-Id: '"$sid" "$call_legacy"
+    measure mcp-http legacy "$url" "$headers_legacy"$'\nMcp-Session-Id: '"$sid" "$call_legacy"
+    stop_server
 
-log "mcp-http, 2026-07-28"
-start_server mcp-http-2026 "$mcp_http"
-url=http://127.0.0.1:$port/mcp
-verify mcp-http/2026-07-28 "$url" "$headers_2026" "$call_2026"
-measure mcp-http 2026-07-28 "$url" "$headers_2026" "$call_2026"
-stop_server
+    log "mcp-http, 2026-07-28"
+    start_server mcp-http-2026 "$mcp_http"
+    url=http://127.0.0.1:$port/mcp
+    verify mcp-http/2026-07-28 "$url" "$headers_2026" "$call_2026"
+    measure mcp-http 2026-07-28 "$url" "$headers_2026" "$call_2026"
+    stop_server
+done
 
 # ---------------------------------------------------------------- report
 rmcp_version=$(awk '/^name = "rmcp"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' bench/Cargo.lock)
@@ -266,28 +277,39 @@ report=$(printf '%s\n' "${results[@]}" | awk -F'|' \
     -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v commit="$commit" -v rmcp="$rmcp_version" \
     -v wrk="$(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')" -v rustc="$(rustc --version)" \
     -v cpu="$cpu_model" -v kernel="$(uname -r)" -v dur="$duration" -v warm="$warmup" \
-    -v scpu="$server_cpu" -v ccpu="$client_cpu" '
+    -v scpu="$server_cpu" -v ccpu="$client_cpu" -v rounds="$rounds" '
     function mib(k) { return sprintf("%.1f", k / 1024) }
     function ratio(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "n/a" }
     {
         key = $1 "|" $2 "|" $3
-        rps[key] = $4; p50[key] = $5; p99[key] = $6
-        rows[++n] = $0
+        if (!(key in count)) keys[++nk] = key
+        all[key, ++count[key]] = $0
         if (!seen[$3]++) cs[++nc] = $3
     }
     END {
+        # Per row, the round with the median req/s (the lower middle one for an even count).
+        for (k = 1; k <= nk; k++) {
+            key = keys[k]; m = count[key]
+            for (i = 1; i <= m; i++) { split(all[key, i], f, "|"); v[i] = f[4] + 0; idx[i] = i }
+            for (i = 2; i <= m; i++) for (j = i; j > 1 && v[idx[j]] < v[idx[j - 1]]; j--) { t = idx[j]; idx[j] = idx[j - 1]; idx[j - 1] = t }
+            rows[k] = all[key, idx[int((m + 1) / 2)]]
+            lo[key] = v[idx[1]]; hi[key] = v[idx[m]]
+            split(rows[k], f, "|"); rps[key] = f[4]; p50[key] = f[5]; p99[key] = f[6]
+        }
+        n = nk
         print "# HTTP benchmark: `tools/call say_hello_world`"
         print ""
         printf "Run `scripts/bench-http.sh` (%s). Commit %s; %s; %s; rmcp %s; %s; %s, kernel %s.\n",
             date, commit, rustc, wrk, rmcp, "hyper 1.x everywhere", cpu, kernel
         printf "Server pinned to CPU %s (one tokio worker), wrk `-t1` pinned to CPU %s; %s s warm-up, then %s s per row; ", scpu, ccpu, warm, dur
+        printf "%d rounds, each measuring every server in turn: a row is the round with the median req/s, the range is over all rounds; ", rounds
         print "keep-alive connections, one fixed request. Peak RSS is the server process VmHWM after the row (cumulative per process; one fresh process per server and era). Server and wrk CPU: share of one core used during the row (user + system, softirq excluded). Idle-priority busy loops keep both cores awake (BENCH_SPIN=0: off). Others: share of the two cores used by anything else (a concurrent build, steal; not the busy loops); it mostly fills time the server and wrk leave idle, but a row where it is above ~10% while the server is below ~90% (or at concurrency 1, where it adds wake-up latency) is perturbed: re-run on a quiet machine before quoting it."
         print ""
-        print "| server | era | concurrency | req/s | p50 (µs) | p99 (µs) | peak RSS (MiB) | server CPU | wrk CPU | others |"
-        print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        print "| server | era | concurrency | req/s | req/s range | p50 (µs) | p99 (µs) | peak RSS (MiB) | server CPU | wrk CPU | others |"
+        print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         for (i = 1; i <= n; i++) {
-            split(rows[i], f, "|")
-            printf "| %s | %s | %d | %d | %d | %d | %s | %d%% | %d%% | %d%% |\n", f[1], f[2], f[3], f[4], f[5], f[6], mib(f[7]), f[8], f[9], f[10]
+            split(rows[i], f, "|"); key = f[1] "|" f[2] "|" f[3]
+            printf "| %s | %s | %d | %d | %d–%d | %d | %d | %s | %d%% | %d%% | %d%% |\n", f[1], f[2], f[3], f[4], lo[key], hi[key], f[5], f[6], mib(f[7]), f[8], f[9], f[10]
         }
         print ""
         print "Ratios (req/s: higher is better, 1.00 = parity; p99: lower is better). bare-hyper is era-agnostic."
