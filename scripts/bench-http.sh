@@ -2,20 +2,21 @@
 # HTTP benchmark: `mcp-http` (both protocol eras) against the official rmcp SDK
 # and a bare hyper server, one `tools/call say_hello_world` at a time.
 #
-#   scripts/bench-http.sh            # ~4 minutes once built; table on stdout and in bench/results.md
+#   scripts/bench-http.sh            # ~5 minutes once built; table on stdout and in bench/results.md
 #
 # The five servers (bare hyper, rmcp in both eras, mcp-http in both eras) are
 # measured in turn, and the whole sequence is repeated BENCH_ROUNDS times
-# (default 3): each table row is the round with the median req/s, and its
+# (default 5): each table row is the round with the median req/s, and its
 # range over the rounds is shown beside it. Interleaving the servers this way
 # spreads a slow spell of a shared machine over all of them instead of
 # penalising whichever happened to run during it.
 #
 # Each server runs pinned to one core (taskset -c $BENCH_SERVER_CPU, default 0),
 # wrk pinned to another ($BENCH_CLIENT_CPU, default 1), on a free loopback port.
-# Tunables: BENCH_ROUNDS (default 3), BENCH_DURATION (s per row and round,
-# default 3), BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default "1 16 64"). Needs Linux, curl, taskset, wrk
-# (installed with apt-get when missing). See bench/README.md.
+# Tunables: BENCH_ROUNDS (default 5), BENCH_DURATION (s per row and round,
+# default 2), BENCH_WARMUP (s, default 1), BENCH_CONCURRENCY (default "1 16 64").
+# Needs Linux, curl, taskset, wrk (installed with apt-get when missing).
+# See bench/README.md.
 #
 # On a shared machine other processes (a build) steal the two cores: as root
 # the server and wrk run at (autogroup) nice -20, and the "others" column reports the
@@ -26,8 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=${BENCH_ROUNDS:-3}
-duration=${BENCH_DURATION:-3}
+rounds=${BENCH_ROUNDS:-5}
+duration=${BENCH_DURATION:-2}
 warmup=${BENCH_WARMUP:-1}
 concurrency=${BENCH_CONCURRENCY:-"1 16 64"}
 server_cpu=${BENCH_SERVER_CPU:-0}
