@@ -129,13 +129,14 @@ impl Server {
         state: Option<&str>,
         responses: Option<Map<String, Value>>,
     ) -> Result<Map<String, Value>, ErrorObject> {
-        let mut answers = match state {
-            Some(state) => self.inner.state_key.open(state, binding).map_err(|why| {
-                ErrorObject::invalid_params(format!("invalid requestState: {why}"))
-                    .with_data(json!({ "requestState": why }))
-            })?,
-            None => Map::new(),
+        let Some(state) = state else {
+            // A first attempt (no state): the answers are what it sent, if anything.
+            return Ok(responses.unwrap_or_default());
         };
+        let mut answers = self.inner.state_key.open(state, binding).map_err(|why| {
+            ErrorObject::invalid_params(format!("invalid requestState: {why}"))
+                .with_data(json!({ "requestState": why }))
+        })?;
         answers.extend(responses.unwrap_or_default());
         Ok(answers)
     }
