@@ -26,6 +26,13 @@ pub(crate) struct Binding<'a> {
     pub(crate) principal: Option<&'a str>,
 }
 
+impl<'a> Binding<'a> {
+    /// The binding of a `tools/call`.
+    pub(crate) fn tool_call(name: &'a str, arguments: &'a Value, principal: Option<&'a str>) -> Self {
+        Binding { method: "tools/call", name, arguments, principal }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Payload {
     /// Digest of method, name, arguments and principal.
@@ -102,7 +109,7 @@ mod tests {
     use serde_json::json;
 
     fn binding<'a>(args: &'a Value, who: Option<&'a str>) -> Binding<'a> {
-        Binding { method: "tools/call", name: "t", arguments: args, principal: who }
+        Binding::tool_call("t", args, who)
     }
 
     #[test]

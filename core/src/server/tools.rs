@@ -51,21 +51,22 @@ impl Server {
             return Err(ErrorObject::new(ErrorCode::INVALID_PARAMS, format!("Unknown tool: {}", params.name))
                 .with_data(json!({ "name": params.name })));
         };
-        let arguments = Value::Object(params.arguments.unwrap_or_default());
+        let stateless = version.era() == Era::Stateless;
+        let mut arguments = Value::Object(params.arguments.unwrap_or_default());
         let principal = call.conn.principal().map(|p| p.as_str().to_owned());
-        let binding = Binding {
-            method: "tools/call",
-            name: &params.name,
-            arguments: &arguments,
-            principal: principal.as_deref(),
-        };
+        let binding = Binding::tool_call(&params.name, &arguments, principal.as_deref());
         let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
         let session = match self.state_handle_session(&call, &arguments).await {
             Ok(session) => session,
             Err(refused) => return Ok(Some(era::dressed(&refused.into_result(), version, &self.inner.result_meta))),
         };
         let ctx = call.context_with(self.inner.call_timeout, answers.clone(), session, self.inner.sessions.clone());
-        let Value::Object(args) = arguments.clone() else { unreachable!("built as an object above") };
+        // The tool takes the arguments; only the stateless era keeps a copy,
+        // to bind an input-required result to them.
+        let kept = if stateless { arguments.clone() } else { Value::Null };
+        let Value::Object(args) = std::mem::replace(&mut arguments, kept) else {
+            unreachable!("built as an object above")
+        };
         // Boxed: its timers and `select!` would otherwise widen every
         // request's future, which is copied whole each time it moves.
         let ran = Box::pin(self.run_tool(entry, Arguments::new(args), &ctx, &call)).await;
@@ -80,10 +81,10 @@ impl Server {
             (Some(_), Err(e)) => Err(ToolError::from(e)),
             (Some(done), Ok(())) => done,
         };
-        let stateless = version.era() == Era::Stateless;
         let mut result = match done {
             Ok(result) => result,
             Err(ToolError::InputRequired(requests)) if stateless => {
+                let binding = Binding::tool_call(&params.name, &arguments, principal.as_deref());
                 let mut result = self.input_required(&binding, &answers, requests);
                 era::dress(&mut result, version, Cache::No, &self.inner.info_json);
                 return Ok(Some(RawJson::from(result)));
