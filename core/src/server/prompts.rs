@@ -4,6 +4,7 @@ use super::invoke::{missing_capability, Call};
 use super::request_state::Binding;
 use super::Server;
 use crate::jsonrpc::ErrorObject;
+use crate::principal::Principal;
 use crate::prompt::PromptError;
 use crate::protocol::{Era, GetPromptParams};
 use crate::ToolError;
@@ -27,13 +28,8 @@ impl Server {
             return Err(PromptError::MissingArgument { prompt: name, argument: missing.name.clone() }.into());
         }
         let bound_arguments = serde_json::to_value(&arguments).expect("string maps serialise");
-        let principal = call.conn.principal().map(|p| p.as_str().to_owned());
-        let binding = Binding {
-            method: "prompts/get",
-            name: &name,
-            arguments: &bound_arguments,
-            principal: principal.as_deref(),
-        };
+        let principal = call.conn.principal().map(Principal::as_str);
+        let binding = Binding { method: "prompts/get", name: &name, arguments: &bound_arguments, principal };
         let answers = self.answers(&binding, request_state.as_deref(), input_responses)?;
         let ctx = call.context(self.inner.call_timeout, answers.clone());
         let get = entry.prompt.get(arguments, &ctx);

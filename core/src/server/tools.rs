@@ -8,6 +8,7 @@ use super::Server;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::jsonrpc::{ErrorCode, ErrorObject, RawJson};
+use crate::principal::Principal;
 use crate::protocol::{CallToolParams, CallToolResult, Era, ProtocolVersion, ToolInfo};
 use crate::session::{SessionError, SessionHandle, SessionId, STATE_HANDLE_ARG};
 use crate::timer::poll_once;
@@ -53,8 +54,8 @@ impl Server {
         };
         let stateless = version.era() == Era::Stateless;
         let mut arguments = Value::Object(params.arguments.unwrap_or_default());
-        let principal = call.conn.principal().map(|p| p.as_str().to_owned());
-        let binding = Binding::tool_call(&params.name, &arguments, principal.as_deref());
+        let principal = call.conn.principal().map(Principal::as_str);
+        let binding = Binding::tool_call(&params.name, &arguments, principal);
         let answers = self.answers(&binding, params.request_state.as_deref(), params.input_responses)?;
         let session = match self.state_handle_session(&call, &arguments).await {
             Ok(session) => session,
@@ -84,7 +85,7 @@ impl Server {
         let mut result = match done {
             Ok(result) => result,
             Err(ToolError::InputRequired(requests)) if stateless => {
-                let binding = Binding::tool_call(&params.name, &arguments, principal.as_deref());
+                let binding = Binding::tool_call(&params.name, &arguments, principal);
                 let mut result = self.input_required(&binding, &answers, requests);
                 era::dress(&mut result, version, Cache::No, &self.inner.info_json);
                 return Ok(Some(RawJson::from(result)));
