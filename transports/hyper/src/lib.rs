@@ -26,16 +26,17 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use lambda_mcp_http::{full, McpBody, McpHttp};
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use tokio::net::TcpListener;
 
+mod drain;
+
 /// Serves `mcp` on `listener` until `shutdown` resolves, then drains.
 pub async fn serve(listener: TcpListener, mcp: McpHttp, shutdown: impl Future<Output = ()>) -> io::Result<()> {
-    let graceful = GracefulShutdown::new();
+    let mut drain = drain::Drain::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     tokio::pin!(shutdown);
     loop {
@@ -58,7 +59,7 @@ pub async fn serve(listener: TcpListener, mcp: McpHttp, shutdown: impl Future<Ou
             async move { Ok::<_, Infallible>(handle(&mcp, request).await) }
         });
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection.into_owned());
+        let connection = drain.watch(connection.into_owned());
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
@@ -66,7 +67,7 @@ pub async fn serve(listener: TcpListener, mcp: McpHttp, shutdown: impl Future<Ou
         });
     }
     mcp.close_streams();
-    graceful.shutdown().await;
+    drain.shutdown().await;
     Ok(())
 }
 
