@@ -19,9 +19,9 @@
 //! closed and every request in flight runs to completion (its session
 //! changes flushed by the router) before `serve` returns.
 
+use body::BodyError;
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -32,6 +32,7 @@ use std::future::Future;
 use std::io;
 use tokio::net::TcpListener;
 
+mod body;
 mod drain;
 
 /// Serves `mcp` on `listener` until `shutdown` resolves, then drains.
@@ -74,10 +75,10 @@ pub async fn serve(listener: TcpListener, mcp: McpHttp, shutdown: impl Future<Ou
 /// Reads the body within the configured limit, then hands over.
 async fn handle(mcp: &McpHttp, request: Request<Incoming>) -> Response<McpBody> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, mcp.config().body_limit()).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
-        Err(e) => {
+    let body = match body::read(body, mcp.config().body_limit()).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return too_large(),
+        Err(BodyError::Read(e)) => {
             tracing::debug!(error = %e, "reading the request body failed");
             return plain(StatusCode::BAD_REQUEST);
         }
