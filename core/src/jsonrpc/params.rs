@@ -79,12 +79,16 @@ impl Params {
         }
     }
 
-    /// `_meta["io.modelcontextprotocol/protocolVersion"]`, as sent: the
-    /// version a stateless-era request asks for.
-    pub fn requested_version(&self) -> Option<&Value> {
+    /// `_meta["io.modelcontextprotocol/protocolVersion"]`, the version a
+    /// stateless-era request asks for: `None` when absent, `Some("")` when
+    /// present but not a string.
+    pub fn requested_version(&self) -> Option<&str> {
         match &self.0 {
-            Repr::Object(map) => map.get("_meta")?.get(crate::protocol::discovery::meta::PROTOCOL_VERSION),
-            Repr::Typed(typed) => typed.meta.protocol_version.as_ref(),
+            Repr::Object(map) => map
+                .get("_meta")?
+                .get(crate::protocol::discovery::meta::PROTOCOL_VERSION)
+                .map(|v| v.as_str().unwrap_or_default()),
+            Repr::Typed(typed) => typed.meta.protocol_version.as_ref().map(|v| v.as_str().unwrap_or_default()),
         }
     }
 }

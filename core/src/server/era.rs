@@ -1,6 +1,6 @@
 //! Which era a request belongs to, and the shape its result takes there.
 
-use super::meta::RequestMeta;
+use super::meta::{RequestMeta, SentVersion};
 use crate::jsonrpc::{ErrorCode, ErrorObject, Params, RawJson};
 use crate::protocol::discovery::meta;
 use crate::protocol::{CallToolResult, Era, LoggingLevel, ProgressToken, ProtocolVersion};
@@ -43,12 +43,15 @@ fn stateless_fields(meta: &RequestMeta) -> Result<Option<StatelessFields<'_>>, E
     let Some(requested) = &meta.protocol_version else {
         return Ok(None);
     };
-    let requested = requested.as_str().ok_or_else(|| {
-        ErrorObject::invalid_params(format!("_meta[\"{}\"] must be a string", meta::PROTOCOL_VERSION))
-    })?;
-    let version = ProtocolVersion::parse(requested)
-        .filter(|v| v.era() == Era::Stateless)
-        .ok_or_else(|| unsupported_version(requested))?;
+    let version = match requested {
+        SentVersion::Known(version) if version.era() == Era::Stateless => *version,
+        other => {
+            return Err(match other.as_str() {
+                Some(text) => unsupported_version(text),
+                None => ErrorObject::invalid_params(format!("_meta[\"{}\"] must be a string", meta::PROTOCOL_VERSION)),
+            })
+        }
+    };
     let capabilities = match &meta.client_capabilities {
         Some(Value::Object(caps)) => caps,
         Some(_) => {

@@ -2,8 +2,9 @@
 //! params in the same pass that types the rest (see [`with_meta`]).
 
 use crate::jsonrpc::envelope::Key;
-use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
-use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use crate::protocol::ProtocolVersion;
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StringDeserializer};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize as DeriveDeserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -21,7 +22,7 @@ pub(crate) struct RequestMeta {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub(crate) protocol_version: Option<Value>,
+    pub(crate) protocol_version: Option<SentVersion>,
     /// `io.modelcontextprotocol/clientCapabilities`.
     #[serde(
         rename = "io.modelcontextprotocol/clientCapabilities",
@@ -41,9 +42,83 @@ pub(crate) struct RequestMeta {
     pub(crate) progress_token: Option<Value>,
 }
 
+/// `_meta["io.modelcontextprotocol/protocolVersion"]` as sent: a version
+/// this server speaks is read without allocating (the string is borrowed
+/// from the input and matched), anything else is kept as it came, for the
+/// router to refuse.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SentVersion {
+    /// A protocol version this server knows (of either era).
+    Known(ProtocolVersion),
+    /// Any other JSON value: an unknown version string, a number, `null`…
+    Other(Value),
+}
+
+impl SentVersion {
+    /// The text sent, when it is a string.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            SentVersion::Known(v) => Some(v.as_str()),
+            SentVersion::Other(v) => v.as_str(),
+        }
+    }
+}
+
+impl Serialize for SentVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SentVersion::Known(v) => s.serialize_str(v.as_str()),
+            SentVersion::Other(v) => v.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SentVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SentVersionVisitor)
+    }
+}
+
+struct SentVersionVisitor;
+
+impl<'de> Visitor<'de> for SentVersionVisitor {
+    type Value = SentVersion;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<SentVersion, E> {
+        Ok(ProtocolVersion::parse(s).map_or_else(|| SentVersion::Other(Value::from(s)), SentVersion::Known))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<SentVersion, E> {
+        Ok(ProtocolVersion::parse(&s).map_or_else(|| SentVersion::Other(Value::from(s)), SentVersion::Known))
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<SentVersion, E> {
+        Ok(SentVersion::Other(Value::from(b)))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<SentVersion, E> {
+        Ok(SentVersion::Other(Value::from(n)))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<SentVersion, E> {
+        Ok(SentVersion::Other(Value::from(n)))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<SentVersion, E> {
+        Ok(SentVersion::Other(Value::from(n)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<SentVersion, E> {
+        Ok(SentVersion::Other(Value::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<SentVersion, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(SentVersion::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SentVersion, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(SentVersion::Other)
+    }
+}
+
 /// A member that is present is `Some`, an explicit `null` included.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 impl RequestMeta {
@@ -121,6 +196,34 @@ mod tests {
         });
         let read = RequestMeta::deserialize(&meta).unwrap();
         assert_eq!(serde_json::to_value(&read).unwrap(), meta);
+    }
+
+    #[test]
+    fn a_sent_version_is_known_or_kept_as_sent() {
+        let known = |v| Some(SentVersion::Known(v));
+        for (sent, expected) in [
+            (json!("2026-07-28"), known(ProtocolVersion::V2026_07_28)),
+            (json!("2025-11-25"), known(ProtocolVersion::V2025_11_25)),
+            (json!("2099-01-01"), Some(SentVersion::Other(json!("2099-01-01")))),
+            (json!(null), Some(SentVersion::Other(Value::Null))),
+            (json!(20260728), Some(SentVersion::Other(json!(20260728)))),
+            (json!(-1), Some(SentVersion::Other(json!(-1)))),
+            (json!(1.5), Some(SentVersion::Other(json!(1.5)))),
+            (json!(true), Some(SentVersion::Other(json!(true)))),
+            (json!(["2026-07-28"]), Some(SentVersion::Other(json!(["2026-07-28"])))),
+            (json!({"v": "2026-07-28"}), Some(SentVersion::Other(json!({"v": "2026-07-28"})))),
+        ] {
+            let meta = json!({ meta::PROTOCOL_VERSION: sent });
+            // From text (borrowed strings), from a borrowed and from an owned `Value`.
+            let from_text: RequestMeta = serde_json::from_str(&meta.to_string()).unwrap();
+            let from_ref = RequestMeta::deserialize(&meta).unwrap();
+            let from_owned = RequestMeta::deserialize(meta.clone()).unwrap();
+            assert_eq!(from_text.protocol_version, expected, "{sent}");
+            assert_eq!((&from_ref, &from_owned), (&from_text, &from_text), "{sent}");
+            assert_eq!(serde_json::to_value(&from_text).unwrap(), meta, "written back as sent");
+            let text = expected.as_ref().and_then(SentVersion::as_str);
+            assert_eq!(text, sent.as_str(), "{sent}");
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub(crate) fn era_of(
         Message::Notification(n) => n.params.as_ref(),
         _ => return Ok(None),
     };
-    let body_version = params.and_then(Params::requested_version).map(|v| v.as_str().unwrap_or_default());
+    let body_version = params.and_then(Params::requested_version);
     if body_version.is_none() && !header.is_stateless() {
         return Ok(None);
     }
