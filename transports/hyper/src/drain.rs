@@ -22,8 +22,8 @@ pub(crate) struct Drain {
     open: Arc<Mutex<HashMap<u64, Arc<Signal>>>>,
     next: u64,
     /// Cloned into every connection; `ended` yields `None` once the last
-    /// clone is gone.
-    alive: Option<mpsc::Sender<Infallible>>,
+    /// clone (this one dropped by [`Drain::shutdown`]) is gone.
+    alive: mpsc::Sender<Infallible>,
     ended: mpsc::Receiver<Infallible>,
 }
 
@@ -51,7 +51,7 @@ impl Drop for Open {
 impl Drain {
     pub(crate) fn new() -> Self {
         let (alive, ended) = mpsc::channel(1);
-        Drain { open: Arc::default(), next: 0, alive: Some(alive), ended }
+        Drain { open: Arc::default(), next: 0, alive, ended }
     }
 
     /// `connection`, shut down gracefully (in-flight requests answered,
@@ -64,8 +64,7 @@ impl Drain {
         let id = self.next;
         self.next += 1;
         self.open.lock().unwrap_or_else(PoisonError::into_inner).insert(id, signal.clone());
-        let alive = self.alive.clone().expect("no connection is watched after shutdown");
-        let open = Open { id, open: self.open.clone(), _alive: alive };
+        let open = Open { id, open: self.open.clone(), _alive: self.alive.clone() };
         async move {
             let _open = open;
             let mut connection = pin!(connection);
@@ -88,13 +87,14 @@ impl Drain {
 
     /// Tells every connection to shut down gracefully and waits until all
     /// have ended.
-    pub(crate) async fn shutdown(mut self) {
-        for signal in self.open.lock().unwrap_or_else(PoisonError::into_inner).values() {
+    pub(crate) async fn shutdown(self) {
+        let Drain { open, alive, mut ended, .. } = self;
+        for signal in open.lock().unwrap_or_else(PoisonError::into_inner).values() {
             signal.stop.store(true, Ordering::Release);
             signal.waker.wake();
         }
-        self.alive = None;
+        drop(alive);
         // Nothing is ever sent: `None` once every connection's sender is gone.
-        let _ = self.ended.recv().await;
+        let _ = ended.recv().await;
     }
 }
