@@ -162,6 +162,8 @@ verify() {
 
 # cpu_ticks PID: utime + stime of a process, in clock ticks.
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# user_ticks PID: utime alone (stime is cpu_ticks minus this).
+user_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12}'; }
 # core_ticks: user + nice + system + steal of the two benchmark cores, in clock ticks.
 core_ticks() {
     awk -v a="cpu$server_cpu" -v b="cpu$client_cpu" '$1 == a || $1 == b {t += $2 + $3 + $4 + $9} END {print t}' /proc/stat
@@ -186,25 +188,25 @@ spin_ticks() {
     echo "$t"
 }
 
-results=()   # "server|era|concurrency|rps|p50_us|p99_us|hwm_kib|server_cpu%|wrk_cpu%|others%"
+results=()   # "server|era|concurrency|rps|p50_us|p99_us|hwm_kib|server_cpu%|wrk_cpu%|others%|user_us|sys_us"
 # measure SERVER ERA URL HEADERS BODY: warm-up, then one wrk run per concurrency.
 measure() {
-    local server=$1 era=$2 url=$3 headers=$4 body=$5 c out line t0 t1 k0 k1 p0 p1 wall0 wall1
+    local server=$1 era=$2 url=$3 headers=$4 body=$5 c out line t0 t1 u0 u1 k0 k1 p0 p1 wall0 wall1
     for c in $concurrency; do
         BENCH_BODY=$body BENCH_HEADERS=$headers "${prio[@]}" taskset -c "$client_cpu" \
             wrk -t1 -c"$c" -d"${warmup}s" --timeout 2s -s bench/wrk/post.lua "$url" >/dev/null \
             || fail "$server/$era c=$c: wrk warm-up failed"
-        t0=$(cpu_ticks "$server_pid"); k0=$(core_ticks); p0=$(spin_ticks); wall0=$(date +%s%N)
+        t0=$(cpu_ticks "$server_pid"); u0=$(user_ticks "$server_pid"); k0=$(core_ticks); p0=$(spin_ticks); wall0=$(date +%s%N)
         out=$( { TIMEFORMAT=%P; time BENCH_BODY=$body BENCH_HEADERS=$headers "${prio[@]}" taskset -c "$client_cpu" \
             wrk -t1 -c"$c" -d"${duration}s" --timeout 2s -s bench/wrk/post.lua "$url"; } 2>&1 ) \
             || fail "$server/$era c=$c: wrk failed: $out"
-        t1=$(cpu_ticks "$server_pid"); k1=$(core_ticks); p1=$(spin_ticks); wall1=$(date +%s%N)
+        t1=$(cpu_ticks "$server_pid"); u1=$(user_ticks "$server_pid"); k1=$(core_ticks); p1=$(spin_ticks); wall1=$(date +%s%N)
         line=$(grep '^BENCH_RESULT' <<<"$out") || { echo "$out" >&2; fail "$server/$era c=$c: no wrk result"; }
         local wrk_cpu hwm
         wrk_cpu=$(tail -n1 <<<"$out")
         hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
         results+=("$(awk -v line="$line" -v s="$server" -v e="$era" -v c="$c" -v hwm="$hwm" \
-            -v ticks=$((t1 - t0)) -v cores=$((k1 - k0 - (p1 - p0))) -v hz="$clk_tck" -v wall=$((wall1 - wall0)) \
+            -v ticks=$((t1 - t0)) -v uticks=$((u1 - u0)) -v cores=$((k1 - k0 - (p1 - p0))) -v hz="$clk_tck" -v wall=$((wall1 - wall0)) \
             -v wcpu="$wrk_cpu" 'BEGIN {
                 n = split(line, kv, /[ =]/)
                 for (i = 2; i < n; i += 2) r[kv[i]] = kv[i + 1]
@@ -214,14 +216,16 @@ measure() {
                 }
                 secs = wall / 1e9
                 others = (cores - ticks - wcpu / 100 * secs * hz) / (2 * secs * hz) * 100
-                printf "%s|%s|%d|%.0f|%d|%d|%d|%.0f|%.0f|%.0f", s, e, c,
+                us = 1e6 / hz / r["requests"]
+                printf "%s|%s|%d|%.0f|%d|%d|%d|%.0f|%.0f|%.0f|%.1f|%.1f", s, e, c,
                     r["requests"] / (r["duration_us"] / 1e6), r["p50_us"], r["p99_us"], hwm,
-                    100 * ticks / hz / secs, wcpu, (others > 0 ? others : 0)
+                    100 * ticks / hz / secs, wcpu, (others > 0 ? others : 0), uticks * us, (ticks - uticks) * us
             }')")
         [[ "${results[-1]}" != ERROR* ]] || fail "$server/$era c=$c: ${results[-1]#ERROR }"
         log "$(tr '|' ' ' <<<"${results[-1]}")"
-        local others=${results[-1]##*|} served
+        local others served
         served=$(cut -d'|' -f8 <<<"${results[-1]}")
+        others=$(cut -d'|' -f10 <<<"${results[-1]}")
         if [ "$others" -gt 10 ] && { [ "$c" -eq 1 ] || [ "$served" -lt 90 ]; }; then
             log "WARNING: other processes used $others% of the two cores during this row (server at $served%)"
         fi
@@ -304,13 +308,13 @@ report=$(printf '%s\n' "${results[@]}" | awk -F'|' \
             date, commit, rustc, wrk, rmcp, "hyper 1.x everywhere", cpu, kernel
         printf "Server pinned to CPU %s (one tokio worker), wrk `-t1` pinned to CPU %s; %s s warm-up, then %s s per row; ", scpu, ccpu, warm, dur
         printf "%d rounds, each measuring every server in turn: a row is the round with the median req/s, the range is over all rounds; ", rounds
-        print "keep-alive connections, one fixed request. Peak RSS is the server process VmHWM after the row (cumulative per process; one fresh process per server and era). Server and wrk CPU: share of one core used during the row (user + system, softirq excluded). Idle-priority busy loops keep both cores awake (BENCH_SPIN=0: off). Others: share of the two cores used by anything else (a concurrent build, steal; not the busy loops); it mostly fills time the server and wrk leave idle, but a row where it is above ~10% while the server is below ~90% (or at concurrency 1, where it adds wake-up latency) is perturbed: re-run on a quiet machine before quoting it."
+        print "keep-alive connections, one fixed request. Peak RSS is the server process VmHWM after the row (cumulative per process; one fresh process per server and era). Server and wrk CPU: share of one core used during the row (user + system, softirq excluded); server user and system: the server'"'"'s CPU time per request, in user space and in the kernel (softirq excluded). Idle-priority busy loops keep both cores awake (BENCH_SPIN=0: off). Others: share of the two cores used by anything else (a concurrent build, steal; not the busy loops); it mostly fills time the server and wrk leave idle, but a row where it is above ~10% while the server is below ~90% (or at concurrency 1, where it adds wake-up latency) is perturbed: re-run on a quiet machine before quoting it."
         print ""
-        print "| server | era | concurrency | req/s | req/s range | p50 (µs) | p99 (µs) | peak RSS (MiB) | server CPU | wrk CPU | others |"
-        print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        print "| server | era | concurrency | req/s | req/s range | p50 (µs) | p99 (µs) | peak RSS (MiB) | server CPU | server user (µs/req) | server system (µs/req) | wrk CPU | others |"
+        print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         for (i = 1; i <= n; i++) {
             split(rows[i], f, "|"); key = f[1] "|" f[2] "|" f[3]
-            printf "| %s | %s | %d | %d | %d–%d | %d | %d | %s | %d%% | %d%% | %d%% |\n", f[1], f[2], f[3], f[4], lo[key], hi[key], f[5], f[6], mib(f[7]), f[8], f[9], f[10]
+            printf "| %s | %s | %d | %d | %d–%d | %d | %d | %s | %d%% | %s | %s | %d%% | %d%% |\n", f[1], f[2], f[3], f[4], lo[key], hi[key], f[5], f[6], mib(f[7]), f[8], f[11], f[12], f[9], f[10]
         }
         print ""
         print "Ratios (req/s: higher is better, 1.00 = parity; p99: lower is better). bare-hyper is era-agnostic."
