@@ -150,7 +150,13 @@ fn parse_frame(bytes: &[u8], typed: bool) -> Result<Incoming, ErrorResponse> {
             // Params that do not fit their method: read again as sent.
             let envelope = read(typed).or_else(|e| if typed { read(false) } else { Err(e) });
             let envelope = envelope.map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => not_a_message(),
+                // A member sent twice, the one data error of an envelope,
+                // is found before the end of the text: -32700 if the text
+                // is malformed further on, else -32600 naming the member.
+                serde_json::error::Category::Data => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                    Err(syntax) => parse_error(syntax),
+                    Ok(_) => ErrorResponse::new(None, ErrorObject::invalid_request(e.to_string())),
+                },
                 _ => parse_error(e),
             })?;
             Message::from_envelope(envelope).map(Incoming::Single)

@@ -50,6 +50,18 @@ fn structural_errors_are_invalid_requests_and_keep_the_id() {
 }
 
 #[test]
+fn a_member_sent_twice_is_named_unless_the_text_is_not_json() {
+    for read in [parse, parse_inbound] {
+        let err = read(br#"{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}"#).unwrap_err();
+        assert_eq!((err.error.code, err.id), (ErrorCode::INVALID_REQUEST, None));
+        assert!(err.error.message.contains("duplicate field `id`"), "{}", err.error.message);
+        // Malformed after the second member: the text is not JSON, whatever came first.
+        let err = read(br#"{"jsonrpc":"2.0","id":1,"id":2,"method":"ping","params":{"a":5x}}"#).unwrap_err();
+        assert_eq!((err.error.code, err.id), (ErrorCode::PARSE_ERROR, None), "{}", err.error.message);
+    }
+}
+
+#[test]
 fn batches_parse_element_by_element() {
     let Incoming::Batch(items) = parse(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}, 5]"#).unwrap() else {
         panic!("expected a batch")
@@ -148,4 +160,75 @@ fn inbound_parse_errors_are_those_of_parse() {
     ] {
         assert_eq!(parse_inbound(body).unwrap_err(), parse(body).unwrap_err(), "{body:?}");
     }
+}
+
+/// A message as the router will see it, whichever way its params were
+/// read: params typed in the parse, or kept as sent and typed (when they
+/// fit a served method) from the object, as the router does.
+fn as_router_sees(message: &Result<Message, ErrorResponse>) -> String {
+    use crate::server::request::{Method, Typed};
+    let params = |method: &str, params: &Option<Params>| {
+        let object = params.as_ref()?.to_object().into_owned();
+        let typed = Method::of(method).and_then(|m| Typed::read(m, Value::Object(object.clone())).ok());
+        Some(typed.map_or(object, |t| t.to_object()))
+    };
+    match message {
+        Ok(Message::Request(r)) => format!("request {:?} {} {:?}", r.id, r.method, params(&r.method, &r.params)),
+        Ok(Message::Notification(n)) => format!("notification {} {:?}", n.method, params(&n.method, &n.params)),
+        Ok(Message::Response(r)) => format!("response {:?} {:?}", r.id, r.result.to_value()),
+        Ok(Message::Error(e)) => format!("error {e:?}"),
+        Err(e) => format!("refused {e:?}"),
+    }
+}
+
+fn outcome(parsed: &Result<Incoming, ErrorResponse>) -> String {
+    match parsed {
+        Ok(Incoming::Single(m)) => as_router_sees(&Ok(m.clone())),
+        Ok(Incoming::Batch(items)) => items.iter().map(as_router_sees).collect::<Vec<_>>().join("\n"),
+        Err(e) => format!("frame refused {e:?}"),
+    }
+}
+
+/// Thousands of damaged and truncated messages, from a fixed seed: the
+/// one-pass typed parse (`parse_inbound`) gives the router exactly what
+/// reading the text as sent and typing it afterwards gives, the same error
+/// otherwise, and -32700 exactly when the text is not JSON. Never a panic.
+#[test]
+fn damaged_messages_read_inbound_as_they_read_as_sent() {
+    use lambda_mcp_test_support::damage::Damage;
+    let corpus: &[&str] = &[
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"say_hello_world","arguments":{"a":[1,2.5,-3e2]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"progressToken":"p"}}}"#,
+        r#"{"jsonrpc":"2.0","id":"s\u00e9\"q","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"roots":{}},"clientInfo":{"name":"c","version":"1"}}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///a b","_meta":{"io.modelcontextprotocol/logLevel":"debug"}}}"#,
+        r#"{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"name":"p","arguments":{"k":"v"}}}"#,
+        r#"{"jsonrpc":"2.0","id":4,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"x"}}}"#,
+        r#"{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"cursor":"c"}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"reason":"r"}}"#,
+        r#"{"jsonrpc":"2.0","id":6,"result":{"content":[{"type":"text","text":"x"}]}}"#,
+        r#"{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"m","data":null}}"#,
+        r#"[{"jsonrpc":"2.0","id":8,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"}]"#,
+    ];
+    let mut damage = Damage::new(0x9e37_79b9_7f4a_7c15);
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    for body in corpus {
+        inputs.extend(Damage::truncations(body.as_bytes()).map(<[u8]>::to_vec));
+        inputs.extend((0..400).map(|_| damage.apply(body.as_bytes())));
+    }
+    let (mut read, mut refused) = (0, 0);
+    for input in &inputs {
+        let inbound = parse_inbound(input);
+        let as_sent = parse(input);
+        let text = String::from_utf8_lossy(input);
+        assert_eq!(outcome(&inbound), outcome(&as_sent), "{text}");
+        let is_json = std::str::from_utf8(input).is_ok_and(|t| serde_json::from_str::<Value>(t).is_ok());
+        let parse_error = matches!(&inbound, Err(e) if e.error.code == ErrorCode::PARSE_ERROR);
+        assert_eq!(parse_error, !is_json, "{text}: {:?}", inbound.as_ref().err());
+        if inbound.is_ok() {
+            read += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    // The damage must leave a fair share of both for the comparison to mean anything.
+    assert!(read > 300 && refused > 2000, "{read} read, {refused} refused");
 }

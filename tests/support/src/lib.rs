@@ -10,7 +10,10 @@
 //!   bootstrap over plain HTTP (for the conformance suite and real clients).
 //! - [`dynamodb_local`]: AWS's DynamoDB Local (installed by
 //!   `scripts/dynamodb-local.sh`).
+//! - [`damage`]: damaged copies of a message, for the parsers' robustness
+//!   tests.
 
+pub mod damage;
 pub mod dynamodb_local;
 pub mod lambda;
 

@@ -330,3 +330,55 @@ async fn get_streams_only_where_the_deployment_streams() {
 fn the_token_never_shows_in_debug_output() {
     assert!(!format!("{:?}", mcp(true).config()).contains("horse"));
 }
+
+/// Damaged bodies, from a fixed seed, in both eras: each is answered
+/// within a bound, never with a 5xx; text that is not JSON is 400 with
+/// -32700; every other 4xx carries a JSON-RPC error; and the server still
+/// serves afterwards.
+#[tokio::test]
+async fn damaged_bodies_get_json_rpc_answers_and_never_a_server_error() {
+    use lambda_mcp_test_support::damage::Damage;
+    let mcp = mcp(false);
+    let sid = session(&mcp).await;
+    let in_session =
+        |b: http::request::Builder| b.header(SESSION_HEADER, &sid).header("mcp-protocol-version", "2025-11-25");
+    let in_2026 = |b: http::request::Builder| {
+        b.header("mcp-protocol-version", "2026-07-28").header("mcp-method", "tools/call").header("mcp-name", "chatty")
+    };
+    let legacy =
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"chatty","arguments":{"a":[1,"x"]}}}"#;
+    let stateless = format!(
+        r#"{{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{{"name":"chatty","arguments":{{}},{META}}}}}"#
+    );
+    let mut damage = Damage::new(0x5eed);
+    let mut statuses = std::collections::BTreeMap::new();
+    for (body, era) in [(legacy, "2025-11-25"), (stateless.as_str(), "2026-07-28")] {
+        let inputs: Vec<Vec<u8>> = Damage::truncations(body.as_bytes())
+            .map(<[u8]>::to_vec)
+            .chain((0..300).map(|_| damage.apply(body.as_bytes())))
+            .collect();
+        for input in inputs {
+            let request = if era == "2026-07-28" { in_2026(post("")) } else { in_session(post("")) };
+            let request = request.body(Bytes::from(input.clone())).unwrap();
+            let text = String::from_utf8_lossy(&input).into_owned();
+            let answered = tokio::time::timeout(std::time::Duration::from_secs(10), send(&mcp, request)).await;
+            let (status, _, reply) = answered.unwrap_or_else(|_| panic!("no answer within 10 s to {text}"));
+            *statuses.entry(status.as_u16()).or_insert(0) += 1;
+            assert!(!status.is_server_error(), "{status} for {text}: {reply}");
+            let is_json = std::str::from_utf8(&input).is_ok_and(|t| serde_json::from_str::<Value>(t).is_ok());
+            if !is_json {
+                assert_eq!((status.as_u16(), code(&reply)), (400, -32700), "{era}: {text}: {reply}");
+            } else if status.is_client_error() {
+                code(&reply);
+            }
+        }
+    }
+    // Both outcomes must be common for the sweep to mean anything.
+    assert!(
+        statuses.get(&200).is_some_and(|&n| n > 20) && statuses.get(&400).is_some_and(|&n| n > 200),
+        "{statuses:?}"
+    );
+    let call = in_session(post(legacy)).body(Bytes::from(legacy)).unwrap();
+    let (status, _, reply) = send(&mcp, call).await;
+    assert_eq!(status, 200, "{reply}");
+}
