@@ -382,3 +382,53 @@ async fn damaged_bodies_get_json_rpc_answers_and_never_a_server_error() {
     let (status, _, reply) = send(&mcp, call).await;
     assert_eq!(status, 200, "{reply}");
 }
+
+/// Damaged header values, one header at a time, from a fixed seed, in both
+/// eras: the byte-wise header checks (media ranges, host, origin, token,
+/// version, method and name) answer each with a status and a JSON-RPC
+/// body, never a 5xx.
+#[tokio::test]
+async fn damaged_headers_get_json_rpc_answers_and_never_a_server_error() {
+    use lambda_mcp_test_support::damage::Damage;
+    let mcp = mcp(false);
+    let sid = session(&mcp).await;
+    let legacy = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"chatty"}}"#.to_owned();
+    let stateless = format!(r#"{{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{{"name":"chatty",{META}}}}}"#);
+    let base = [
+        ("host", "localhost:8080"),
+        ("authorization", TOKEN),
+        ("content-type", "application/json"),
+        ("accept", "application/json, text/event-stream"),
+        ("origin", "https://app.example.com"),
+    ];
+    let legacy_headers = [("mcp-protocol-version", "2025-11-25"), (SESSION_HEADER, sid.as_str())];
+    let stateless_headers =
+        [("mcp-protocol-version", "2026-07-28"), ("mcp-method", "tools/call"), ("mcp-name", "chatty")];
+    let mut damage = Damage::new(0x4ead);
+    let mut statuses = std::collections::BTreeMap::new();
+    for (body, era_headers) in [(&legacy, &legacy_headers[..]), (&stateless, &stateless_headers[..])] {
+        let headers: Vec<(&str, &str)> = base.iter().chain(era_headers).copied().collect();
+        for (i, (name, value)) in headers.iter().enumerate() {
+            for _ in 0..60 {
+                let Ok(damaged) = HeaderValue::from_bytes(&damage.apply(value.as_bytes())) else { continue };
+                let mut request = Request::post("/mcp");
+                for (j, (n, v)) in headers.iter().enumerate() {
+                    request = if i == j { request.header(*n, damaged.clone()) } else { request.header(*n, *v) };
+                }
+                let request = request.body(Bytes::from(body.clone())).unwrap();
+                let answered = tokio::time::timeout(std::time::Duration::from_secs(10), send(&mcp, request)).await;
+                let (status, _, reply) =
+                    answered.unwrap_or_else(|_| panic!("no answer within 10 s: {name}: {damaged:?}"));
+                *statuses.entry(status.as_u16()).or_insert(0) += 1;
+                assert!(!status.is_server_error(), "{status} for {name}: {damaged:?}: {reply}");
+                if status != 200 {
+                    code(&reply);
+                }
+            }
+        }
+    }
+    // The checks must both pass and refuse damaged values for the sweep to mean anything.
+    for status in [200, 400, 401, 403, 404, 406, 415] {
+        assert!(statuses.contains_key(&status), "no {status}: {statuses:?}");
+    }
+}
