@@ -111,3 +111,44 @@ async fn stateless_requests_work_without_initialize() {
     let replies = run(input).await;
     assert_eq!(replies[0]["result"]["resultType"], "complete");
 }
+
+/// Damaged lines from a fixed seed, each followed by a ping: every line the
+/// server writes is JSON, every ping is answered (the server keeps
+/// reading), and each line that is not JSON gets exactly one -32700.
+#[tokio::test]
+async fn damaged_lines_get_parse_errors_and_the_server_keeps_reading() {
+    use lambda_mcp_test_support::damage::Damage;
+    let lines = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"x"}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"none","arguments":{"a":[1]}}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}"#,
+    ];
+    let mut damage = Damage::new(0x57d10);
+    let mut input = format!("{INIT}\n").into_bytes();
+    let (mut pings, mut not_json) = (0, 0);
+    for line in lines.iter().cycle().take(600) {
+        let damaged = damage.apply(line.as_bytes());
+        let blank = damaged.iter().all(u8::is_ascii_whitespace);
+        if !blank && std::str::from_utf8(&damaged).map_or(true, |t| serde_json::from_str::<Value>(t).is_err()) {
+            not_json += 1;
+        }
+        input.extend_from_slice(&damaged);
+        pings += 1;
+        input.extend_from_slice(
+            format!("\n{{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}}\n", 1_000_000 + pings).as_bytes(),
+        );
+    }
+    let mut out = Vec::new();
+    serve(&input[..], &mut out, server()).await.unwrap();
+    let replies: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    for id in 1_000_001..=1_000_000 + pings {
+        assert_eq!(by_id(&replies, id)["result"], json!({}));
+    }
+    let parse_errors = replies.iter().filter(|r| r["error"]["code"] == -32700).count();
+    assert_eq!(parse_errors, not_json);
+    assert!(not_json > 200, "{not_json} of 600 lines not JSON");
+}
