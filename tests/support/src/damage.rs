@@ -1,5 +1,6 @@
 //! Damaged copies of a message, from a fixed seed: the inputs of the
-//! robustness tests of the JSON-RPC parse (core) and of the HTTP transport.
+//! robustness tests of the JSON-RPC parse (core) and of the HTTP and stdio
+//! transports.
 //! Deterministic, so a failure names an input that reproduces it.
 
 /// Bytes an edit puts in: JSON's punctuation, the starts of its literals,
