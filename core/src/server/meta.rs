@@ -90,9 +90,6 @@ impl<'de> Visitor<'de> for SentVersionVisitor {
     fn visit_str<E: de::Error>(self, s: &str) -> Result<SentVersion, E> {
         Ok(ProtocolVersion::parse(s).map_or_else(|| SentVersion::Other(Value::from(s)), SentVersion::Known))
     }
-    fn visit_string<E: de::Error>(self, s: String) -> Result<SentVersion, E> {
-        Ok(ProtocolVersion::parse(&s).map_or_else(|| SentVersion::Other(Value::from(s)), SentVersion::Known))
-    }
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<SentVersion, E> {
         Ok(SentVersion::Other(Value::from(b)))
     }

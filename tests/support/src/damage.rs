@@ -18,6 +18,7 @@ const NOISE: &[u8] = b"{}[]\":,\\ 0123456789-+.eEtrufalsn\xc3\xa9\x00\x1f";
 /// assert_ne!(damaged, body);
 /// assert_eq!(damaged, b.apply(body));
 /// assert_eq!(Damage::truncations(body).count(), body.len());
+/// assert!(lambda_mcp_test_support::damage::is_json(body) && !lambda_mcp_test_support::damage::is_json(&body[1..]));
 /// ```
 pub struct Damage(u64);
 
@@ -70,4 +71,10 @@ impl Damage {
     pub fn truncations(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         (0..text.len()).map(move |n| &text[..n])
     }
+}
+
+/// Whether `bytes` are one JSON text (UTF-8, serde_json's grammar): what a
+/// damaged message must be for a server not to answer it with -32700.
+pub fn is_json(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| serde_json::from_str::<serde_json::Value>(text).is_ok())
 }

@@ -36,12 +36,16 @@ const TOKEN: &str = "Bearer correct-horse-battery";
 const INIT: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
 const META: &str = r#""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#;
 
+/// The headers of a valid POST, besides those of its era.
+const POST_HEADERS: [(&str, &str); 4] = [
+    ("host", "localhost:8080"),
+    ("authorization", TOKEN),
+    ("content-type", "application/json"),
+    ("accept", "application/json, text/event-stream"),
+];
+
 fn post(_body: &str) -> http::request::Builder {
-    Request::post("/mcp")
-        .header("host", "localhost:8080")
-        .header("authorization", TOKEN)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
+    POST_HEADERS.iter().fold(Request::post("/mcp"), |b, (name, value)| b.header(*name, *value))
 }
 
 async fn send(mcp: &McpHttp, request: Request<Bytes>) -> (StatusCode, HeaderMap, String) {
@@ -49,6 +53,14 @@ async fn send(mcp: &McpHttp, request: Request<Bytes>) -> (StatusCode, HeaderMap,
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.unwrap().to_bytes();
     (parts.status, parts.headers, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+/// [`send`], bounded: a request not answered within 10 s fails the test,
+/// naming `what` was sent.
+async fn send_within(mcp: &McpHttp, request: Request<Bytes>, what: &str) -> (StatusCode, String) {
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(10), send(mcp, request)).await;
+    let (status, _, reply) = answered.unwrap_or_else(|_| panic!("no answer within 10 s to {what}"));
+    (status, reply)
 }
 
 async fn session(mcp: &McpHttp) -> String {
@@ -337,7 +349,7 @@ fn the_token_never_shows_in_debug_output() {
 /// serves afterwards.
 #[tokio::test]
 async fn damaged_bodies_get_json_rpc_answers_and_never_a_server_error() {
-    use lambda_mcp_test_support::damage::Damage;
+    use lambda_mcp_test_support::damage::{self, Damage};
     let mcp = mcp(false);
     let sid = session(&mcp).await;
     let in_session =
@@ -361,12 +373,10 @@ async fn damaged_bodies_get_json_rpc_answers_and_never_a_server_error() {
             let request = if era == "2026-07-28" { in_2026(post("")) } else { in_session(post("")) };
             let request = request.body(Bytes::from(input.clone())).unwrap();
             let text = String::from_utf8_lossy(&input).into_owned();
-            let answered = tokio::time::timeout(std::time::Duration::from_secs(10), send(&mcp, request)).await;
-            let (status, _, reply) = answered.unwrap_or_else(|_| panic!("no answer within 10 s to {text}"));
+            let (status, reply) = send_within(&mcp, request, &text).await;
             *statuses.entry(status.as_u16()).or_insert(0) += 1;
             assert!(!status.is_server_error(), "{status} for {text}: {reply}");
-            let is_json = std::str::from_utf8(&input).is_ok_and(|t| serde_json::from_str::<Value>(t).is_ok());
-            if !is_json {
+            if !damage::is_json(&input) {
                 assert_eq!((status.as_u16(), code(&reply)), (400, -32700), "{era}: {text}: {reply}");
             } else if status.is_client_error() {
                 code(&reply);
@@ -394,13 +404,7 @@ async fn damaged_headers_get_json_rpc_answers_and_never_a_server_error() {
     let sid = session(&mcp).await;
     let legacy = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"chatty"}}"#.to_owned();
     let stateless = format!(r#"{{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{{"name":"chatty",{META}}}}}"#);
-    let base = [
-        ("host", "localhost:8080"),
-        ("authorization", TOKEN),
-        ("content-type", "application/json"),
-        ("accept", "application/json, text/event-stream"),
-        ("origin", "https://app.example.com"),
-    ];
+    let base: Vec<(&str, &str)> = POST_HEADERS.iter().copied().chain([("origin", "https://app.example.com")]).collect();
     let legacy_headers = [("mcp-protocol-version", "2025-11-25"), (SESSION_HEADER, sid.as_str())];
     let stateless_headers =
         [("mcp-protocol-version", "2026-07-28"), ("mcp-method", "tools/call"), ("mcp-name", "chatty")];
@@ -416,9 +420,7 @@ async fn damaged_headers_get_json_rpc_answers_and_never_a_server_error() {
                     request = if i == j { request.header(*n, damaged.clone()) } else { request.header(*n, *v) };
                 }
                 let request = request.body(Bytes::from(body.clone())).unwrap();
-                let answered = tokio::time::timeout(std::time::Duration::from_secs(10), send(&mcp, request)).await;
-                let (status, _, reply) =
-                    answered.unwrap_or_else(|_| panic!("no answer within 10 s: {name}: {damaged:?}"));
+                let (status, reply) = send_within(&mcp, request, &format!("{name}: {damaged:?}")).await;
                 *statuses.entry(status.as_u16()).or_insert(0) += 1;
                 assert!(!status.is_server_error(), "{status} for {name}: {damaged:?}: {reply}");
                 if status != 200 {
