@@ -95,7 +95,7 @@ impl<'de> Visitor<'de> for Seed {
 }
 
 /// `params` of a method the server serves, typed.
-struct TypedSeed(Method);
+pub(super) struct TypedSeed(pub(super) Method);
 
 impl<'de> DeserializeSeed<'de> for TypedSeed {
     type Value = Typed;

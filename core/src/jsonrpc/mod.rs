@@ -10,6 +10,7 @@
 mod error;
 mod id;
 pub(crate) mod params;
+mod plain;
 mod raw;
 
 pub use error::{ErrorCode, ErrorObject};
@@ -132,7 +133,6 @@ pub fn parse_inbound(bytes: &[u8]) -> Result<Incoming, ErrorResponse> {
 }
 
 fn parse_frame(bytes: &[u8], typed: bool) -> Result<Incoming, ErrorResponse> {
-    let parse_error = |e: serde_json::Error| ErrorResponse::new(None, ErrorObject::parse_error(e.to_string()));
     let not_a_message =
         || ErrorResponse::new(None, ErrorObject::invalid_request("a JSON-RPC message must be an object"));
     // UTF-8 checked once for the whole frame: parsing from `&str` spares
@@ -141,24 +141,13 @@ fn parse_frame(bytes: &[u8], typed: bool) -> Result<Incoming, ErrorResponse> {
         .map_err(|e| ErrorResponse::new(None, ErrorObject::parse_error(format!("the message is not UTF-8: {e}"))))?;
     match text.bytes().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {
-            // The common case: straight into the envelope, no intermediate map.
-            let read = |typed| {
-                let mut de = serde_json::Deserializer::from_str(text);
-                let envelope = serde::de::DeserializeSeed::deserialize(envelope::Seed { typed }, &mut de)?;
-                de.end().map(|()| envelope)
+            // The common case: a plain request's members around `params`
+            // by hand, else straight into the envelope with serde; never
+            // an intermediate map.
+            let envelope = match plain::envelope(text, typed) {
+                Some(envelope) => envelope,
+                None => read_object(text, typed)?,
             };
-            // Params that do not fit their method: read again as sent.
-            let envelope = read(typed).or_else(|e| if typed { read(false) } else { Err(e) });
-            let envelope = envelope.map_err(|e| match e.classify() {
-                // A member sent twice, the one data error of an envelope,
-                // is found before the end of the text: -32700 if the text
-                // is malformed further on, else -32600 naming the member.
-                serde_json::error::Category::Data => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                    Err(syntax) => parse_error(syntax),
-                    Ok(_) => ErrorResponse::new(None, ErrorObject::invalid_request(e.to_string())),
-                },
-                _ => parse_error(e),
-            })?;
             Message::from_envelope(envelope).map(Incoming::Single)
         }
         Some(b'[') => {
@@ -177,6 +166,32 @@ fn parse_frame(bytes: &[u8], typed: bool) -> Result<Incoming, ErrorResponse> {
             Err(not_a_message())
         }
     }
+}
+
+/// The envelope of a frame that starts with `{`, read by serde.
+fn read_object(text: &str, typed: bool) -> Result<envelope::Envelope, ErrorResponse> {
+    let read = |typed| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let envelope = serde::de::DeserializeSeed::deserialize(envelope::Seed { typed }, &mut de)?;
+        de.end().map(|()| envelope)
+    };
+    // Params that do not fit their method: read again as sent.
+    let envelope = read(typed).or_else(|e| if typed { read(false) } else { Err(e) });
+    envelope.map_err(|e| match e.classify() {
+        // A member sent twice, the one data error of an envelope, is
+        // found before the end of the text: -32700 if the text is
+        // malformed further on, else -32600 naming the member.
+        serde_json::error::Category::Data => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Err(syntax) => parse_error(syntax),
+            Ok(_) => ErrorResponse::new(None, ErrorObject::invalid_request(e.to_string())),
+        },
+        _ => parse_error(e),
+    })
+}
+
+/// -32700 for text serde_json could not read.
+fn parse_error(e: serde_json::Error) -> ErrorResponse {
+    ErrorResponse::new(None, ErrorObject::parse_error(e.to_string()))
 }
 
 pub(crate) mod envelope;

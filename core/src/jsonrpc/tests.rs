@@ -189,12 +189,10 @@ fn outcome(parsed: &Result<Incoming, ErrorResponse>) -> String {
     }
 }
 
-/// Thousands of damaged and truncated messages, from a fixed seed: the
-/// one-pass typed parse (`parse_inbound`) gives the router exactly what
-/// reading the text as sent and typing it afterwards gives, the same error
-/// otherwise, and -32700 exactly when the text is not JSON. Never a panic.
-#[test]
-fn damaged_messages_read_inbound_as_they_read_as_sent() {
+/// Ten kinds of message (a `tools/call` with `_meta`, an `initialize` with
+/// an escaped id, …, a response, an error, a batch), each damaged 400
+/// times from a fixed seed and cut at every length.
+fn damaged_messages() -> Vec<Vec<u8>> {
     use lambda_mcp_test_support::damage::Damage;
     let corpus: &[&str] = &[
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"say_hello_world","arguments":{"a":[1,2.5,-3e2]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"progressToken":"p"}}}"#,
@@ -214,6 +212,16 @@ fn damaged_messages_read_inbound_as_they_read_as_sent() {
         inputs.extend(Damage::truncations(body.as_bytes()).map(<[u8]>::to_vec));
         inputs.extend((0..400).map(|_| damage.apply(body.as_bytes())));
     }
+    inputs
+}
+
+/// Thousands of damaged and truncated messages, from a fixed seed: the
+/// one-pass typed parse (`parse_inbound`) gives the router exactly what
+/// reading the text as sent and typing it afterwards gives, the same error
+/// otherwise, and -32700 exactly when the text is not JSON. Never a panic.
+#[test]
+fn damaged_messages_read_inbound_as_they_read_as_sent() {
+    let inputs = damaged_messages();
     let (mut read, mut refused) = (0, 0);
     for input in &inputs {
         let inbound = parse_inbound(input);
@@ -235,4 +243,96 @@ fn damaged_messages_read_inbound_as_they_read_as_sent() {
     }
     // The damage must leave a fair share of both for the comparison to mean anything.
     assert!(read > 300 && refused > 2000, "{read} read, {refused} refused");
+}
+
+/// Whatever the hand-read envelope accepts, serde reads the same: over the
+/// damaged messages and the edges of what it accepts (ids, whitespace,
+/// escapes, members out of place, nesting at serde_json's limit).
+#[test]
+fn the_plain_path_reads_what_serde_reads() {
+    let deep = |n: usize| {
+        format!(r#"{{"jsonrpc":"2.0","id":1,"method":"x","params":{{"a":{}1{}}}}}"#, "[".repeat(n), "]".repeat(n))
+    };
+    let mut inputs: Vec<Vec<u8>> = [
+        r#"{"jsonrpc":"2.0","id":0,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":01,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":-0,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":-5,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":9223372036854775807,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":1.0,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":1e2,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":1x,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":"a\"b","method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":"é","method":"pïng"}"#,
+        r#"{"json\u0072pc":"2.0","id":1,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.1","id":1,"method":"ping"}"#,
+        r#"{"jsonrpc":2.0,"id":1,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"ping","method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":null}"#,
+        r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized","params":null}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":[]}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":5}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}} "#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{},"x":1}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{} ,}"#,
+        r#"{"params":{},"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a","name":"b"}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"ping",}"#,
+        r#"{"jsonrpc":"2.0","id":1,,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0" "id":1}"#,
+        r#"{}"#,
+        " \t\r\n{ \"jsonrpc\" : \"2.0\" , \"id\" : 1 , \"method\" : \"ping\" , \"params\" : { } } \n",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\u{c}",
+        "\u{c}{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+        "{\"jsonrpc\":\"2.0\",\"id\":\"a\u{1}b\",\"method\":\"ping\"}",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    for n in [100, 125, 126, 127, 128] {
+        inputs.push(deep(n).into_bytes());
+    }
+    inputs.extend(damaged_messages());
+    let mut plain = 0;
+    for input in &inputs {
+        let Ok(text) = std::str::from_utf8(input) else { continue };
+        for typed in [false, true] {
+            let Some(envelope) = super::plain::envelope(text, typed) else { continue };
+            plain += 1;
+            let by_hand = Message::from_envelope(envelope);
+            let by_serde = read_object(text, typed).and_then(Message::from_envelope);
+            assert_eq!(by_hand, by_serde, "typed {typed}: {text}");
+        }
+    }
+    // Both plain kinds (requests and a notification) survive damage often enough to mean something.
+    assert!(plain > 500, "{plain} read by hand");
+}
+
+#[test]
+fn only_plain_messages_are_read_by_hand() {
+    let by_hand = |text: &str| super::plain::envelope(text, true).is_some();
+    for plain in [
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a","arguments":{}}}"#,
+        r#"{"jsonrpc":"2.0","id":"x","method":"ping"}"#,
+        r#"{"method":"notifications/initialized","jsonrpc":"2.0"}"#,
+        " { \"jsonrpc\" : \"2.0\" , \"id\" : 0 , \"method\" : \"x\" , \"params\" : [ ] } \r\n",
+    ] {
+        assert!(by_hand(plain), "{plain}");
+    }
+    for other in [
+        r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+        r#"{"jsonrpc":"2.0","id":-1,"method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":"a\u0062","method":"ping"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"x","params":{},"extra":1}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":5}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"id":1,"method":"ping"}"#,
+    ] {
+        assert!(!by_hand(other), "{other}");
+    }
 }
