@@ -83,14 +83,26 @@ impl Server {
         incoming: Incoming,
         notify: Arc<dyn Notify>,
     ) -> BoxFuture<'static, Option<Reply>> {
-        let batch = match incoming {
+        match incoming {
+            // `map`, not an `async` block: a block would hold the request's
+            // future twice (as captured and as awaited).
             Incoming::Single(message) => {
-                // `map`, not an `async` block: a block would hold the
-                // request's future twice (as captured and as awaited).
-                return self.handle(conn, message, notify).map(|reply| reply.map(Reply::Single)).boxed();
+                self.handle(conn, message, notify).map(|reply| reply.map(Reply::Single)).boxed()
             }
-            Incoming::Batch(items) => items,
-        };
+            Incoming::Batch(batch) => self.handle_batch(conn, batch, notify),
+        }
+    }
+
+    /// A batch: each message handled as [`Server::handle`] does, the
+    /// answers sent together. Never inlined, so that its futures' room is
+    /// not in the stack frame of every single message.
+    #[inline(never)]
+    fn handle_batch(
+        &self,
+        conn: &Connection,
+        batch: Vec<Result<Message, ErrorResponse>>,
+        notify: Arc<dyn Notify>,
+    ) -> BoxFuture<'static, Option<Reply>> {
         if conn.protocol_version() != Some(ProtocolVersion::V2025_03_26) {
             let err = ErrorObject::invalid_request("JSON-RPC batches are only allowed in protocol version 2025-03-26");
             return future::ready(Some(Reply::Single(Message::Error(ErrorResponse::new(None, err))))).boxed();

@@ -79,6 +79,21 @@ pub(crate) async fn respond(
             }
         }
     };
+    stream(first, reply, sink, mode)
+}
+
+/// The rest of a streamed answer, from its first event: in a task of its
+/// own, so the response can go out now. Kept out of [`respond`] (never
+/// inlined): the task's future is built on the stack before it is moved
+/// to the heap, and that room would otherwise be in every JSON answer's
+/// stack frame too.
+#[inline(never)]
+fn stream(
+    first: Message,
+    mut reply: BoxFuture<'static, Option<Reply>>,
+    sink: Arc<Sink>,
+    mode: Mode,
+) -> Response<McpBody> {
     let (tx, rx) = mpsc::channel::<Bytes>(32);
     tokio::spawn(async move {
         let notes = &sink.outbox;
