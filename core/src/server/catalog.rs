@@ -12,6 +12,7 @@ use crate::protocol::lifecycle::ResourcesCapability;
 use crate::protocol::resources::ResourceTemplateInfo;
 use crate::protocol::{ListChanged, PaginatedParams, PromptInfo, ProtocolVersion, ResourceInfo, ServerCapabilities};
 use crate::resource::{Resource, ResourceTemplate, UriTemplate};
+use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -132,10 +133,24 @@ impl Server {
         prompts.iter().map(|p| p.info.name.as_str()).collect()
     }
 
+    /// [`Server::serve_catalog`], boxed, to keep it out of every
+    /// `tools/call` future; never inlined, so that the room the future
+    /// takes on the stack before it is boxed is not in the router's frame
+    /// for every request either.
+    #[inline(never)]
+    pub(super) fn boxed_catalog<'a>(
+        &'a self,
+        method: &'a str,
+        request: CatalogRequest,
+        call: Call<'a>,
+    ) -> BoxFuture<'a, Result<Option<(Value, Cache)>, ErrorObject>> {
+        Box::pin(self.serve_catalog(method, request, call))
+    }
+
     /// Serves a resources, prompts or completion request; methods of a
     /// capability this server does not advertise are -32601.
     /// `Ok(None)`: the client cancelled it.
-    pub(super) async fn serve_catalog(
+    async fn serve_catalog(
         &self,
         method: &str,
         request: CatalogRequest,

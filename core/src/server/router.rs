@@ -223,8 +223,7 @@ impl Server {
             }
             ClientRequest::Catalog(request) => {
                 let call = Call { conn, id, scope, in_flight, notify };
-                // Boxed, to keep it out of every `tools/call` future.
-                match Box::pin(self.serve_catalog(&method, request, call)).await? {
+                match self.boxed_catalog(&method, request, call).await? {
                     Some(served) => served,
                     None => return Ok(None),
                 }
