@@ -160,10 +160,8 @@ verify() {
     log "$name verified: $(wc -c <"$tmp/body") byte body"
 }
 
-# cpu_ticks PID: utime + stime of a process, in clock ticks.
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
-# user_ticks PID: utime alone (stime is cpu_ticks minus this).
-user_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12}'; }
+# proc_ticks PID: utime and stime of a process, in clock ticks, from one read.
+proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12, $13}'; }
 # core_ticks: user + nice + system + steal of the two benchmark cores, in clock ticks.
 core_ticks() {
     awk -v a="cpu$server_cpu" -v b="cpu$client_cpu" '$1 == a || $1 == b {t += $2 + $3 + $4 + $9} END {print t}' /proc/stat
@@ -183,30 +181,30 @@ if [ "${BENCH_SPIN:-1}" != 0 ] && command -v chrt >/dev/null; then
 fi
 # spin_ticks: CPU time of the spinners, in clock ticks.
 spin_ticks() {
-    local pid t=0
-    for pid in "${spinners[@]}"; do t=$((t + $(cpu_ticks "$pid"))); done
+    local pid t=0 u s
+    for pid in "${spinners[@]}"; do read -r u s < <(proc_ticks "$pid"); t=$((t + u + s)); done
     echo "$t"
 }
 
 results=()   # "server|era|concurrency|rps|p50_us|p99_us|hwm_kib|server_cpu%|wrk_cpu%|others%|user_us|sys_us"
 # measure SERVER ERA URL HEADERS BODY: warm-up, then one wrk run per concurrency.
 measure() {
-    local server=$1 era=$2 url=$3 headers=$4 body=$5 c out line t0 t1 u0 u1 k0 k1 p0 p1 wall0 wall1
+    local server=$1 era=$2 url=$3 headers=$4 body=$5 c out line u0 u1 s0 s1 k0 k1 p0 p1 wall0 wall1
     for c in $concurrency; do
         BENCH_BODY=$body BENCH_HEADERS=$headers "${prio[@]}" taskset -c "$client_cpu" \
             wrk -t1 -c"$c" -d"${warmup}s" --timeout 2s -s bench/wrk/post.lua "$url" >/dev/null \
             || fail "$server/$era c=$c: wrk warm-up failed"
-        t0=$(cpu_ticks "$server_pid"); u0=$(user_ticks "$server_pid"); k0=$(core_ticks); p0=$(spin_ticks); wall0=$(date +%s%N)
+        read -r u0 s0 < <(proc_ticks "$server_pid"); k0=$(core_ticks); p0=$(spin_ticks); wall0=$(date +%s%N)
         out=$( { TIMEFORMAT=%P; time BENCH_BODY=$body BENCH_HEADERS=$headers "${prio[@]}" taskset -c "$client_cpu" \
             wrk -t1 -c"$c" -d"${duration}s" --timeout 2s -s bench/wrk/post.lua "$url"; } 2>&1 ) \
             || fail "$server/$era c=$c: wrk failed: $out"
-        t1=$(cpu_ticks "$server_pid"); u1=$(user_ticks "$server_pid"); k1=$(core_ticks); p1=$(spin_ticks); wall1=$(date +%s%N)
+        read -r u1 s1 < <(proc_ticks "$server_pid"); k1=$(core_ticks); p1=$(spin_ticks); wall1=$(date +%s%N)
         line=$(grep '^BENCH_RESULT' <<<"$out") || { echo "$out" >&2; fail "$server/$era c=$c: no wrk result"; }
         local wrk_cpu hwm
         wrk_cpu=$(tail -n1 <<<"$out")
         hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
         results+=("$(awk -v line="$line" -v s="$server" -v e="$era" -v c="$c" -v hwm="$hwm" \
-            -v ticks=$((t1 - t0)) -v uticks=$((u1 - u0)) -v cores=$((k1 - k0 - (p1 - p0))) -v hz="$clk_tck" -v wall=$((wall1 - wall0)) \
+            -v ticks=$((u1 + s1 - u0 - s0)) -v uticks=$((u1 - u0)) -v cores=$((k1 - k0 - (p1 - p0))) -v hz="$clk_tck" -v wall=$((wall1 - wall0)) \
             -v wcpu="$wrk_cpu" 'BEGIN {
                 n = split(line, kv, /[ =]/)
                 for (i = 2; i < n; i += 2) r[kv[i]] = kv[i + 1]
