@@ -11,6 +11,7 @@ mod error;
 mod id;
 pub(crate) mod params;
 mod plain;
+mod plain_call;
 mod raw;
 
 pub use error::{ErrorCode, ErrorObject};

@@ -106,6 +106,11 @@ fn params(value: &str, method: Option<&MethodName>, typed: bool) -> Option<Param
         Some(MethodName(Some(method))) if typed => Method::of(method),
         _ => None,
     };
+    if served == Some(Method::CallTool) {
+        if let Some(typed) = super::plain_call::read(value) {
+            return Some(ParamsIn::Typed(Box::new(typed)));
+        }
+    }
     let mut de = serde_json::Deserializer::from_str(value);
     let params = match served {
         Some(method) => ParamsIn::Typed(Box::new(TypedSeed(method).deserialize(&mut de).ok()?)),
@@ -116,19 +121,41 @@ fn params(value: &str, method: Option<&MethodName>, typed: bool) -> Option<Param
 }
 
 /// A string without escapes or control characters at `at`, moving past it.
-fn string<'t>(text: &'t str, at: &mut usize) -> Option<&'t str> {
+pub(super) fn string<'t>(text: &'t str, at: &mut usize) -> Option<&'t str> {
     let b = text.as_bytes();
     if b.get(*at) != Some(&b'"') {
         return None;
     }
     let start = *at + 1;
-    let len = b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+    let len = string_end(&b[start..])?;
     if b[start + len] != b'"' {
         return None;
     }
     *at = start + len + 1;
     // Both ends are ASCII quotes, so both are character boundaries.
     Some(&text[start..start + len])
+}
+
+/// Where the string that `b` starts in ends, or stops being plain: the
+/// first `"`, `\` or control character, found eight bytes at a time.
+pub(super) fn string_end(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // A lane's high bit is set where the lane is zero (below 0x20, in
+    // `below`): exactly at the first such lane, maybe spuriously after it.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        let below = x.wrapping_sub(ONES * 0x20) & !x;
+        let found = (zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\'))) | below) & HIGH;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|i| at + i)
 }
 
 /// `id`: a string as [`string`] reads it, or a non-negative integer
@@ -153,7 +180,7 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-fn skip_space(b: &[u8], mut at: usize) -> usize {
+pub(super) fn skip_space(b: &[u8], mut at: usize) -> usize {
     while b.get(at).is_some_and(|&c| is_space(c)) {
         at += 1;
     }

@@ -336,3 +336,143 @@ fn only_plain_messages_are_read_by_hand() {
         assert!(!by_hand(other), "{other}");
     }
 }
+
+/// `tools/call` params as serde types them (`None` when it refuses them).
+fn call_params_by_serde(text: &str) -> Option<crate::server::request::Typed> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let typed = envelope::TypedSeed(crate::server::request::Method::CallTool).deserialize(&mut de).ok()?;
+    de.end().ok().map(|()| typed)
+}
+
+/// Whatever the hand reader of `tools/call` params accepts, serde types
+/// the same (down to how a sent protocol version is kept), over damaged
+/// params and the edges of what it reads.
+#[test]
+fn hand_read_call_params_are_what_serde_reads() {
+    use lambda_mcp_test_support::damage::Damage;
+    let corpus = [
+        r#"{"name":"say_hello_world","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}"#,
+        r#"{"_meta":{"progressToken":"p","io.modelcontextprotocol/logLevel":"debug","x":[1,{"y":null}]},"arguments":{"a":[1,2.5,-3e2],"b":"\u00e9\n"},"name":"add"}"#,
+        r#"{"name":"ask","inputResponses":{"q":{"action":"accept","content":{"n":1}}},"requestState":"s.t","other":true}"#,
+    ];
+    let version_of =
+        |sent: &str| format!(r#"{{"name":"a","_meta":{{"io.modelcontextprotocol/protocolVersion":{sent}}}}}"#);
+    let mut inputs: Vec<String> = [
+        r#"{"name":"a"}"#,
+        r#"{"name":"a","arguments":null,"inputResponses":null,"requestState":null}"#,
+        r#"{"name":"a\"b\u0041","requestState":"\u0073"}"#,
+        r#" { "name" : "a" , "arguments" : { } , "_meta" : { } } "#,
+        r#"{"name":"é","arguments":{"a":{"b":{"c":[[[]]]}}}}"#,
+        r#"{"name":"a","x":1e400,"y":-0,"z":[true,false,null]}"#,
+        r#"{"name":"a","_meta":{"progressToken":null,"io.modelcontextprotocol/clientCapabilities":null}}"#,
+        r#"{"name":5}"#,
+        r#"{"name":null}"#,
+        r#"{"name":"a","name":"b"}"#,
+        r#"{"n\u0061me":"a"}"#,
+        r#"{"name":"a","arguments":{"x":1},"arguments":{"y":2}}"#,
+        r#"{"name":"a","_meta":{"progressToken":1},"_meta":{"progressToken":2}}"#,
+        r#"{"name":"a","_meta":{"progressToken":1,"progressToken":2}}"#,
+        r#"{"name":"a","_meta":["2026-07-28"]}"#,
+        r#"{"name":"a","_meta":null}"#,
+        r#"{"name":"a","_meta":5}"#,
+        r#"{"name":"a","arguments":[]}"#,
+        r#"{"name":"a","arguments":5}"#,
+        r#"{"name":"a","requestState":5}"#,
+        r#"{"arguments":{}}"#,
+        r#"{}"#,
+        r#"[]"#,
+        r#"{"name":"a",}"#,
+        r#"{"name":"a"} x"#,
+        r#"{"name":"a"}}"#,
+        r#"{"name":"a","x":01}"#,
+        r#"{"name":"a","x":1x}"#,
+        r#"{"name":"a" "x":1}"#,
+        "{\"name\":\"a\u{1}\"}",
+        "{\"name\":\"a\"}\u{c}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for sent in [
+        r#""2026-07-28""#,
+        r#""2025-11-25""#,
+        r#""2026\u002d07-28""#,
+        r#""2099-01-01""#,
+        "null",
+        "20260728",
+        "-1",
+        "1.5",
+        "true",
+        r#"["2026-07-28"]"#,
+        r#"{"v":"2026-07-28"}"#,
+    ] {
+        inputs.push(version_of(sent));
+    }
+    let mut damage = Damage::new(0x2545_f491_4f6c_dd1d);
+    for params in corpus {
+        inputs.push(params.to_string());
+        inputs.extend(
+            Damage::truncations(params.as_bytes()).filter_map(|t| std::str::from_utf8(t).ok().map(String::from)),
+        );
+        inputs.extend((0..600).filter_map(|_| String::from_utf8(damage.apply(params.as_bytes())).ok()));
+    }
+    let mut by_hand = 0;
+    for text in &inputs {
+        let Some(hand) = super::plain_call::read(text) else { continue };
+        by_hand += 1;
+        let serde = call_params_by_serde(text);
+        assert_eq!(Some(format!("{hand:?}")), serde.map(|t| format!("{t:?}")), "{text}");
+    }
+    assert!(by_hand > 300, "{by_hand} read by hand");
+}
+
+/// The shapes clients send are read by hand; what the hand reader would
+/// have to decide is left to serde.
+#[test]
+fn only_plain_call_params_are_read_by_hand() {
+    let by_hand = |text: &str| super::plain_call::read(text).is_some();
+    for plain in [
+        r#"{"name":"say_hello_world","arguments":{}}"#,
+        r#"{"name":"say_hello_world","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}"#,
+        r#"{"_meta":{"progressToken":7},"name":"a\"b","arguments":{"k":"\u00e9"},"unknown":[1]}"#,
+        r#"{"name":"a","inputResponses":{"q":{}},"requestState":"s"}"#,
+        " { \"name\" : \"a\" } \r\n",
+    ] {
+        assert!(by_hand(plain), "{plain}");
+        assert!(call_params_by_serde(plain).is_some(), "{plain}");
+    }
+    for other in [
+        r#"{"n\u0061me":"a"}"#,
+        r#"{"name":"a","name":"a"}"#,
+        r#"{"name":"a","_meta":{},"_meta":{}}"#,
+        r#"{"name":"a","_meta":[]}"#,
+        r#"{"arguments":{}}"#,
+        r#"{"name":"a"},"#,
+    ] {
+        assert!(!by_hand(other), "{other}");
+    }
+}
+
+/// The eight-at-a-time scan finds what a byte-by-byte scan finds, at every
+/// offset of every lane, for every byte value.
+#[test]
+fn string_ends_are_found_eight_bytes_at_a_time() {
+    let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+    for len in 0..20 {
+        for at in 0..len {
+            for c in 0..=255u8 {
+                let mut b = vec![b'a'; len];
+                b[at] = c;
+                // A second stop after the first must not hide it (borrows run upward).
+                if at + 1 < len {
+                    b[at + 1] = b'"';
+                }
+                assert_eq!(super::plain::string_end(&b), naive(&b), "{b:?}");
+                b[at..].fill(0xff);
+                b[at] = c;
+                assert_eq!(super::plain::string_end(&b), naive(&b), "{b:?}");
+            }
+        }
+    }
+}

@@ -55,6 +55,11 @@ pub(crate) enum SentVersion {
 }
 
 impl SentVersion {
+    /// A version sent as the string `s`.
+    pub(crate) fn of_str(s: &str) -> SentVersion {
+        ProtocolVersion::parse(s).map_or_else(|| SentVersion::Other(Value::from(s)), SentVersion::Known)
+    }
+
     /// The text sent, when it is a string.
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
@@ -88,7 +93,7 @@ impl<'de> Visitor<'de> for SentVersionVisitor {
         f.write_str("any JSON value")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<SentVersion, E> {
-        Ok(ProtocolVersion::parse(s).map_or_else(|| SentVersion::Other(Value::from(s)), SentVersion::Known))
+        Ok(SentVersion::of_str(s))
     }
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<SentVersion, E> {
         Ok(SentVersion::Other(Value::from(b)))
