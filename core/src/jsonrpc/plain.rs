@@ -32,41 +32,67 @@ pub(super) fn envelope(text: &str, typed: bool) -> Option<Envelope> {
     if b[end] != b'}' {
         return None;
     }
-    let mut at = skip_space(b, 0);
+    let mut e = Envelope { jsonrpc: None, id: None, method: None, params: None, result: None, error: None };
+    let after = object(
+        text,
+        skip_space(b, 0),
+        |at| member(b, at),
+        |member, at| match member {
+            Member::Jsonrpc => once(&mut e.jsonrpc, IsVersion(string(text, at)? == super::JSONRPC_VERSION)),
+            Member::Id => once(&mut e.id, id(text, at)?),
+            Member::Method => once(&mut e.method, MethodName(Some(string(text, at)?.to_owned()))),
+            Member::Params => {
+                // The rest of the object: nothing may follow it.
+                e.params = Some(params(&text[*at..end], e.method.as_ref(), typed)?);
+                *at = end;
+                Some(())
+            }
+        },
+    )?;
+    (after == end + 1).then_some(e)
+}
+
+/// The object at `at`: each member's name, read by `key` (which moves
+/// past it), goes to `member` with the position of its value, which it
+/// reads, moving past it. The position after the closing brace.
+pub(super) fn object<K>(
+    text: &str,
+    mut at: usize,
+    mut key: impl FnMut(&mut usize) -> Option<K>,
+    mut member: impl FnMut(K, &mut usize) -> Option<()>,
+) -> Option<usize> {
+    let b = text.as_bytes();
     if b.get(at) != Some(&b'{') {
         return None;
     }
-    at += 1;
-    let mut e = Envelope { jsonrpc: None, id: None, method: None, params: None, result: None, error: None };
+    at = skip_space(b, at + 1);
+    if b.get(at) == Some(&b'}') {
+        return Some(at + 1);
+    }
     loop {
-        at = skip_space(b, at);
-        let member = member(b, &mut at)?;
+        let key = key(&mut at)?;
         at = skip_space(b, at);
         if b.get(at) != Some(&b':') {
             return None;
         }
         at = skip_space(b, at + 1);
-        match member {
-            Member::Jsonrpc if e.jsonrpc.is_none() => {
-                e.jsonrpc = Some(IsVersion(string(text, &mut at)? == super::JSONRPC_VERSION))
-            }
-            Member::Id if e.id.is_none() => e.id = Some(id(text, &mut at)?),
-            Member::Method if e.method.is_none() => {
-                e.method = Some(MethodName(Some(string(text, &mut at)?.to_owned())))
-            }
-            Member::Params => {
-                e.params = Some(params(&text[at..end], e.method.as_ref(), typed)?);
-                return Some(e);
-            }
-            _ => return None,
-        }
+        member(key, &mut at)?;
         at = skip_space(b, at);
         match b.get(at) {
-            Some(b',') => at += 1,
-            Some(b'}') if at == end => return Some(e),
+            Some(b',') => at = skip_space(b, at + 1),
+            Some(b'}') => return Some(at + 1),
             _ => return None,
         }
     }
+}
+
+/// A member's value, kept; `None` when the member came before.
+pub(super) fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value);
+    Some(())
 }
 
 /// The members read here.

@@ -17,7 +17,7 @@
 //! the whole message; [`super::plain`]'s guard keeps params that could
 //! come near serde_json's limit away from here.
 
-use super::plain::{skip_space, string};
+use super::plain::{object, once, skip_space, string};
 use crate::protocol::discovery::meta as keys;
 use crate::protocol::CallToolParams;
 use crate::server::meta::{RequestMeta, SentVersion};
@@ -29,14 +29,19 @@ use serde_json::{Map, Value};
 pub(super) fn read(text: &str) -> Option<Typed> {
     let b = text.as_bytes();
     let (mut name, mut arguments, mut input_responses, mut request_state, mut meta) = (None, None, None, None, None);
-    let end = object(text, skip_space(b, 0), |key, at| match key {
-        "name" => once(&mut name, string(text, at).map(str::to_owned).or_else(|| value(text, at))?),
-        "arguments" => once(&mut arguments, empty(b, at).map(|()| Some(Map::new())).or_else(|| value(text, at))?),
-        "inputResponses" => once(&mut input_responses, value(text, at)?),
-        "requestState" => once(&mut request_state, value(text, at)?),
-        "_meta" => once(&mut meta, request_meta(text, at)?),
-        _ => value::<IgnoredAny>(text, at).map(drop),
-    })?;
+    let end = object(
+        text,
+        skip_space(b, 0),
+        |at| string(text, at),
+        |key, at| match key {
+            "name" => once(&mut name, string(text, at).map(str::to_owned).or_else(|| value(text, at))?),
+            "arguments" => once(&mut arguments, empty(b, at).map(|()| Some(Map::new())).or_else(|| value(text, at))?),
+            "inputResponses" => once(&mut input_responses, value(text, at)?),
+            "requestState" => once(&mut request_state, value(text, at)?),
+            "_meta" => once(&mut meta, request_meta(text, at)?),
+            _ => value::<IgnoredAny>(text, at).map(drop),
+        },
+    )?;
     if skip_space(b, end) != b.len() {
         return None;
     }
@@ -53,59 +58,26 @@ pub(super) fn read(text: &str) -> Option<Typed> {
 /// member added to the type cannot be missed here.
 fn request_meta(text: &str, at: &mut usize) -> Option<RequestMeta> {
     let (mut protocol_version, mut client_capabilities, mut log_level, mut progress_token) = (None, None, None, None);
-    *at = object(text, *at, |key, at| match key {
-        keys::PROTOCOL_VERSION => {
-            let sent = string(text, at).map(SentVersion::of_str).or_else(|| value(text, at))?;
-            once(&mut protocol_version, sent)
-        }
-        keys::CLIENT_CAPABILITIES => {
-            let capabilities =
-                empty(text.as_bytes(), at).map(|()| Value::Object(Map::new())).or_else(|| value(text, at))?;
-            once(&mut client_capabilities, capabilities)
-        }
-        keys::LOG_LEVEL => once(&mut log_level, value(text, at)?),
-        keys::PROGRESS_TOKEN => once(&mut progress_token, value(text, at)?),
-        _ => value::<IgnoredAny>(text, at).map(drop),
-    })?;
+    *at = object(
+        text,
+        *at,
+        |at| string(text, at),
+        |key, at| match key {
+            keys::PROTOCOL_VERSION => {
+                let sent = string(text, at).map(SentVersion::of_str).or_else(|| value(text, at))?;
+                once(&mut protocol_version, sent)
+            }
+            keys::CLIENT_CAPABILITIES => {
+                let capabilities =
+                    empty(text.as_bytes(), at).map(|()| Value::Object(Map::new())).or_else(|| value(text, at))?;
+                once(&mut client_capabilities, capabilities)
+            }
+            keys::LOG_LEVEL => once(&mut log_level, value(text, at)?),
+            keys::PROGRESS_TOKEN => once(&mut progress_token, value(text, at)?),
+            _ => value::<IgnoredAny>(text, at).map(drop),
+        },
+    )?;
     Some(RequestMeta { protocol_version, client_capabilities, log_level, progress_token })
-}
-
-/// The object at `at`: each member's name (without escapes) goes to
-/// `member` with the position of its value, which it reads, moving past
-/// it. The position after the closing brace.
-fn object(text: &str, mut at: usize, mut member: impl FnMut(&str, &mut usize) -> Option<()>) -> Option<usize> {
-    let b = text.as_bytes();
-    if b.get(at) != Some(&b'{') {
-        return None;
-    }
-    at = skip_space(b, at + 1);
-    if b.get(at) == Some(&b'}') {
-        return Some(at + 1);
-    }
-    loop {
-        let key = string(text, &mut at)?;
-        at = skip_space(b, at);
-        if b.get(at) != Some(&b':') {
-            return None;
-        }
-        at = skip_space(b, at + 1);
-        member(key, &mut at)?;
-        at = skip_space(b, at);
-        match b.get(at) {
-            Some(b',') => at = skip_space(b, at + 1),
-            Some(b'}') => return Some(at + 1),
-            _ => return None,
-        }
-    }
-}
-
-/// A member's value, kept; `None` when the member came before.
-fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
-    if slot.is_some() {
-        return None;
-    }
-    *slot = Some(value);
-    Some(())
 }
 
 /// `{}` at `at` (the usual arguments and client capabilities), moving
