@@ -276,7 +276,7 @@ impl Response {
         out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
         serde_json::to_writer(&mut *out, &self.id).expect("request ids serialise");
         out.extend_from_slice(br#","result":"#);
-        out.extend_from_slice(self.result.get().as_bytes());
+        out.extend_from_slice(self.result.as_bytes());
         out.push(b'}');
     }
 }

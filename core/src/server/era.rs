@@ -133,7 +133,7 @@ pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &
     const RESULT_CAPACITY: usize = 256;
     const RESULT_TYPE: &str = r#","resultType":"complete","_meta":"#;
     let stateless = version.era() == Era::Stateless;
-    let extra = if stateless { RESULT_TYPE.len() + meta.get().len() } else { 0 };
+    let extra = if stateless { RESULT_TYPE.len() + meta.as_bytes().len() } else { 0 };
     let mut text = Vec::with_capacity(RESULT_CAPACITY + extra);
     result.write_json(&mut text);
     if stateless {
@@ -142,10 +142,11 @@ pub(crate) fn dressed(result: &CallToolResult, version: ProtocolVersion, meta: &
         debug_assert!(text.starts_with(br#"{"content":"#) && text.ends_with(b"}"));
         text.pop();
         text.extend_from_slice(RESULT_TYPE.as_bytes());
-        text.extend_from_slice(meta.get().as_bytes());
+        text.extend_from_slice(meta.as_bytes());
         text.push(b'}');
     }
-    RawJson::written(String::from_utf8(text).expect("results are written as UTF-8"))
+    // serde_json and the literals above write UTF-8.
+    RawJson::written(text)
 }
 
 #[cfg(test)]
