@@ -390,6 +390,13 @@ fn hand_read_call_params_are_what_serde_reads() {
         r#"{"name":"a" "x":1}"#,
         "{\"name\":\"a\u{1}\"}",
         "{\"name\":\"a\"}\u{c}",
+        // Names known where they lie: their neighbours are other names.
+        r#"{"names":1,"nam":2,"name":"a","Name":3,"name\u0000":4}"#,
+        r#"{"name":"a","argumentsx":5,"argument":6,"_met":7,"_meta_":8,"requestStat":9,"inputResponse":0}"#,
+        r#"{"name":"a","_meta":{"io.modelcontextprotocol/protocolVersionX":"2026-07-28","progressTokens":1}}"#,
+        r#"{"name":"a","_meta":{"io.modelcontextprotocol/logLeve":"x","io.modelcontextprotocol/clientCapabilitie":{}}}"#,
+        r#"{"name":"a","_meta":{"i":1,"":2,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}"#,
+        r#"{"":1,"n":2,"name":"a"}"#,
     ]
     .iter()
     .map(|s| s.to_string())
@@ -438,6 +445,7 @@ fn only_plain_call_params_are_read_by_hand() {
         r#"{"_meta":{"progressToken":7},"name":"a\"b","arguments":{"k":"\u00e9"},"unknown":[1]}"#,
         r#"{"name":"a","inputResponses":{"q":{}},"requestState":"s"}"#,
         " { \"name\" : \"a\" } \r\n",
+        r#"{"names":1,"name":"a","_meta":{"io.modelcontextprotocol/protocolVersionX":2}}"#,
     ] {
         assert!(by_hand(plain), "{plain}");
         assert!(call_params_by_serde(plain).is_some(), "{plain}");
