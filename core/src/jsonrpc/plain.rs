@@ -36,7 +36,7 @@ pub(super) fn envelope(text: &str, typed: bool) -> Option<Envelope> {
     let after = object(
         text,
         skip_space(b, 0),
-        |at| member(b, at),
+        |at| known_name(b, at, &MEMBERS),
         |member, at| match member {
             Member::Jsonrpc => once(&mut e.jsonrpc, IsVersion(string(text, at)? == super::JSONRPC_VERSION)),
             Member::Id => once(&mut e.id, id(text, at)?),
@@ -96,6 +96,7 @@ pub(super) fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 }
 
 /// The members read here.
+#[derive(Clone, Copy)]
 enum Member {
     Jsonrpc,
     Id,
@@ -103,22 +104,27 @@ enum Member {
     Params,
 }
 
-/// The member name at `at` (quotes included), moving past it: compared
-/// where it lies, as a name without escapes must be spelt.
-fn member(b: &[u8], at: &mut usize) -> Option<Member> {
+const MEMBERS: [(&str, Member); 4] =
+    [("jsonrpc", Member::Jsonrpc), ("id", Member::Id), ("method", Member::Method), ("params", Member::Params)];
+
+/// The member name at `at` (quotes included), moving past it, when it is
+/// one of `known`: compared where it lies, as a name without escapes must
+/// be spelt (the first byte picks the candidates, so a long name is not
+/// scanned first). `None` for any other name.
+pub(super) fn known_name<K: Copy>(b: &[u8], at: &mut usize, known: &[(&str, K)]) -> Option<K> {
     let rest = &b[*at..];
-    let (name, member): (&[u8], _) = match rest.get(1)? {
-        b'j' => (b"\"jsonrpc\"", Member::Jsonrpc),
-        b'i' => (b"\"id\"", Member::Id),
-        b'm' => (b"\"method\"", Member::Method),
-        b'p' => (b"\"params\"", Member::Params),
-        _ => return None,
-    };
-    if !rest.starts_with(name) {
-        return None;
+    let (Some(b'"'), Some(first)) = (rest.first(), rest.get(1)) else { return None };
+    for &(name, key) in known {
+        let name = name.as_bytes();
+        if name.first() == Some(first)
+            && rest.get(1..=name.len()) == Some(name)
+            && rest.get(name.len() + 1) == Some(&b'"')
+        {
+            *at += name.len() + 2;
+            return Some(key);
+        }
     }
-    *at += name.len();
-    Some(member)
+    None
 }
 
 /// `params`, the rest of the object up to its closing brace: one value and

@@ -10,15 +10,16 @@
 //! twice, `_meta` not an object, any error) is `None`: the params are then
 //! read by [`super::envelope::TypedSeed`], which decides, as in
 //! [`super::plain`]. The member names it knows are compared where they lie
-//! ([`key`]), others scanned as strings. With [`super::plain`]'s strings
-//! scanned eight bytes at a time, ~1,830 fewer instructions per `tools/call`
-//! with a 2026-07-28 `_meta` and ~900 without (`bench/callgrind/run.sh`).
+//! ([`known_name`], as the envelope's are), others scanned as strings.
+//! With [`super::plain`]'s strings scanned eight bytes at a time, ~1,830
+//! fewer instructions per `tools/call` with a 2026-07-28 `_meta` and ~900
+//! without (`bench/callgrind/run.sh`).
 //!
 //! Nesting: a value read here starts two or three levels higher than in
 //! the whole message; [`super::plain`]'s guard keeps params that could
 //! come near serde_json's limit away from here.
 
-use super::plain::{object, once, skip_space, string};
+use super::plain::{known_name, object, once, skip_space, string};
 use crate::protocol::discovery::meta as keys;
 use crate::protocol::CallToolParams;
 use crate::server::meta::{RequestMeta, SentVersion};
@@ -118,22 +119,13 @@ const META: [(&str, MetaKey); 4] = [
 ];
 
 /// The member name at `at`, moving past it: `Some` of the member among
-/// `known` it names, compared where it lies (as a name without escapes must
-/// be spelt; the first byte picks the candidates, so a long name such as
-/// `io.modelcontextprotocol/protocolVersion` is not scanned first), `None`
-/// for any other name without escapes.
+/// `known` it names ([`known_name`]), `None` for any other name without
+/// escapes.
 fn key<K: Copy>(text: &str, at: &mut usize, known: &[(&str, K)]) -> Option<Option<K>> {
-    let rest = &text.as_bytes()[*at..];
-    if let (Some(b'"'), Some(&first)) = (rest.first(), rest.get(1)) {
-        for &(name, key) in known {
-            let name = name.as_bytes();
-            if name[0] == first && rest.get(1..=name.len()) == Some(name) && rest.get(name.len() + 1) == Some(&b'"') {
-                *at += name.len() + 2;
-                return Some(Some(key));
-            }
-        }
+    match known_name(text.as_bytes(), at, known) {
+        Some(key) => Some(Some(key)),
+        None => string(text, at).map(|_| None),
     }
-    string(text, at).map(|_| None)
 }
 
 /// `{}` at `at` (the usual arguments and client capabilities), moving
