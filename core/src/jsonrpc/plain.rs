@@ -6,8 +6,9 @@
 //! an `id` that is a string or a non-negative integer), at most one of
 //! each, then optionally `params` as the last member, whose value is read
 //! by serde_json exactly as [`super::envelope::Seed`] reads it (typed for a
-//! served method; a `tools/call`'s first by [`super::plain_call`]). Anything else, and any error, is `None`: the message is
-//! then read by the serde path, which gives the answer for it (including
+//! served method; a `tools/call`'s first by [`super::plain_call`]).
+//! Anything else, and any error, is `None`: the message is then read by
+//! the serde path, which gives the answer for it (including
 //! every error, with its position in the text). So this path never decides
 //! anything the serde path would decide differently; it only skips the
 //! generic parser for the members around `params`: ~650 fewer
