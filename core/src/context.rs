@@ -12,7 +12,7 @@ use crate::protocol::{
 use crate::session::{SessionError, SessionHandle, SessionId, SessionManager};
 use async_trait::async_trait;
 use serde_json::Value;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -58,10 +58,32 @@ pub(crate) struct Inner {
     pub(crate) progress_token: Option<ProgressToken>,
     pub(crate) log_level: Option<LoggingLevel>,
     pub(crate) notify: Arc<dyn Notify>,
-    pub(crate) cancellation: CancellationToken,
+    pub(crate) cancellation: Cancellation,
     pub(crate) deadline: Instant,
     pub(crate) channel: Channel,
     pub(crate) sessions: Option<Arc<dyn SessionManager>>,
+}
+
+/// A call's cancellation token: the router's when the request can be
+/// cancelled by id, else made on first use (most calls never ask for it).
+#[derive(Default)]
+pub(crate) struct Cancellation {
+    given: Option<CancellationToken>,
+    made: OnceLock<CancellationToken>,
+}
+
+impl Cancellation {
+    pub(crate) fn given(token: Option<CancellationToken>) -> Self {
+        Cancellation { given: token, made: OnceLock::new() }
+    }
+
+    fn token(&self) -> &CancellationToken {
+        self.given.as_ref().unwrap_or_else(|| self.made.get_or_init(CancellationToken::new))
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.given.as_ref().or(self.made.get()).is_some_and(CancellationToken::is_cancelled)
+    }
 }
 
 /// Builds a [`ToolContext`]; the router does this for every call, tests and
@@ -87,7 +109,7 @@ impl ToolContext {
                 progress_token: None,
                 log_level: None,
                 notify: Arc::new(Discard),
-                cancellation: CancellationToken::new(),
+                cancellation: Cancellation::default(),
                 deadline,
                 channel: Channel::None,
                 sessions: None,
@@ -135,7 +157,7 @@ impl ToolContext {
     /// Fires when the client cancels the call or its deadline passes; a
     /// long-running tool can `select!` on `cancelled()` to stop early.
     pub fn cancellation(&self) -> &CancellationToken {
-        &self.inner.cancellation
+        self.inner.cancellation.token()
     }
 
     /// Whether the call has been cancelled.
@@ -228,7 +250,7 @@ impl ToolContextBuilder {
 
     /// The token that cancels the call.
     pub fn cancellation(mut self, token: CancellationToken) -> Self {
-        self.inner.cancellation = token;
+        self.inner.cancellation = Cancellation::given(Some(token));
         self
     }
 

@@ -201,18 +201,19 @@ impl Connection {
         self.state(|s| s.log_level = Some(level));
     }
 
-    /// Registers a request as in flight (except on a
-    /// [single-request](Connection::single_request) connection); the guard
-    /// removes it again.
+    /// Registers a request as in flight, with the token that cancels it by
+    /// id; the guard removes it again. A request of a
+    /// [single-request](Connection::single_request) connection is not
+    /// registered and gets no token here (its context makes one if asked).
     pub(crate) fn start(&self, id: &RequestId) -> InFlight {
+        if self.inner.single {
+            return InFlight { _entry: None, token: None, context: OnceLock::new() };
+        }
         let token = CancellationToken::new();
-        let entry = (!self.inner.single).then(|| {
-            let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
-            let mut map = self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
-            map.insert(id.clone(), (call, token.clone()));
-            Entry { conn: self.clone(), id: id.clone(), call }
-        });
-        InFlight { _entry: entry, token, context: OnceLock::new() }
+        let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
+        self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
+        let entry = Entry { conn: self.clone(), id: id.clone(), call };
+        InFlight { _entry: Some(entry), token: Some(token), context: OnceLock::new() }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
@@ -247,7 +248,10 @@ pub(crate) struct InFlight {
     /// Where it is registered (held for its `Drop`); `None` on a
     /// single-request connection.
     _entry: Option<Entry>,
-    pub(crate) token: CancellationToken,
+    /// The token its connection cancels it by, shared with its context;
+    /// `None` on a single-request connection, where nothing can (the
+    /// context makes a token if the handler asks for one).
+    pub(crate) token: Option<CancellationToken>,
     /// The handler's context, once made: whoever ends the request early
     /// (a cancellation, a panic, a timeout) can still save its session.
     context: OnceLock<ToolContext>,
@@ -262,6 +266,27 @@ impl InFlight {
     /// The handler's context, if one was made.
     pub(crate) fn context(&self) -> Option<&ToolContext> {
         self.context.get()
+    }
+
+    /// Resolves when the request is cancelled: by id, or through its
+    /// context's token; never on a single-request connection without a
+    /// context.
+    pub(crate) async fn cancelled(&self) {
+        match (&self.token, self.context()) {
+            (Some(token), _) => token.cancelled().await,
+            (None, Some(ctx)) => ctx.cancellation().cancelled().await,
+            (None, None) => std::future::pending().await,
+        }
+    }
+
+    /// Cancels the request (its handler sees it through its context).
+    pub(crate) fn cancel(&self) {
+        if let Some(token) = &self.token {
+            token.cancel();
+        }
+        if let Some(ctx) = self.context() {
+            ctx.cancellation().cancel();
+        }
     }
 }
 
@@ -304,7 +329,7 @@ mod tests {
         let id = RequestId::Number(1);
         let conn = Connection::new(None, None);
         let in_flight = conn.start(&id);
-        assert!(conn.cancel(&id) && in_flight.token.is_cancelled());
+        assert!(conn.cancel(&id) && in_flight.token.as_ref().is_some_and(CancellationToken::is_cancelled));
         let again = conn.start(&id);
         drop(again);
         assert!(!conn.cancel(&id), "an ended request is deregistered");
@@ -313,7 +338,6 @@ mod tests {
         let in_flight = single.start(&id);
         assert!(!single.cancel(&id));
         assert!(single.inner.in_flight.lock().unwrap().is_empty());
-        in_flight.token.cancel();
-        assert!(in_flight.token.is_cancelled());
+        assert!(in_flight.token.is_none(), "nothing can cancel it by id: no token is made");
     }
 }

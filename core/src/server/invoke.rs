@@ -54,7 +54,7 @@ impl Call<'_> {
             progress_token: self.scope.progress_token.clone(),
             log_level: self.scope.log_level,
             notify: self.notify.clone(),
-            cancellation: self.in_flight.token.clone(),
+            cancellation: context::Cancellation::given(self.in_flight.token.clone()),
             deadline: Instant::now() + timeout,
             channel: self.channel(answers),
             sessions,
@@ -100,7 +100,7 @@ impl Server {
         let run = AssertUnwindSafe(work).catch_unwind();
         tokio::select! {
             biased;
-            _ = in_flight.token.cancelled() => Ok(None),
+            _ = in_flight.cancelled() => Ok(None),
             outcome = crate::timer::timeout(timeout, run) => match outcome {
                 Ok(Ok(value)) => Ok(Some(value)),
                 Ok(Err(panic)) => Err(ErrorObject::internal(format!(
@@ -108,7 +108,7 @@ impl Server {
                     panic_message(&panic)
                 ))),
                 Err(_) => {
-                    in_flight.token.cancel();
+                    in_flight.cancel();
                     Err(ErrorObject::internal(format!(
                         "{kind} `{name}` did not finish within {}ms",
                         timeout.as_millis()

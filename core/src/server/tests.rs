@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod capabilities;
+mod deadlines;
 mod flush_paths;
 mod interaction;
 mod prompts;

@@ -70,7 +70,7 @@ impl Server {
         };
         // Boxed: its timers and `select!` would otherwise widen every
         // request's future, which is copied whole each time it moves.
-        let ran = Box::pin(self.run_tool(entry, Arguments::new(args), &ctx, &call)).await;
+        let ran = Box::pin(self.run_tool(entry, Arguments::new(args), &ctx)).await;
         let done = match (ran, bounded_flush(&ctx).await) {
             (None, saved) => {
                 if let Err(e) = saved {
@@ -108,20 +108,19 @@ impl Server {
         entry: &Entry,
         args: Arguments,
         ctx: &ToolContext,
-        call: &Call<'_>,
     ) -> Option<Result<CallToolResult, ToolError>> {
         let timeout = self.inner.call_timeout;
         let run = crate::timer::timeout_at(ctx.deadline(), invoke(entry, args, ctx));
         tokio::pin!(run);
         // A call that finishes on its first poll (most do) needs no
-        // cancellation watch: a cancellation is only seen between polls.
-        let token = &call.in_flight.token;
-        let first = if token.is_cancelled() { Poll::Pending } else { poll_once(run.as_mut()).await };
+        // cancellation watch (nor, on a single-request connection, a token):
+        // a cancellation is only seen between polls.
+        let first = if ctx.is_cancelled() { Poll::Pending } else { poll_once(run.as_mut()).await };
         let finished = match first {
             Poll::Ready(outcome) => Some(outcome),
             Poll::Pending => tokio::select! {
                 biased;
-                _ = token.cancelled() => None,
+                _ = ctx.cancellation().cancelled() => None,
                 outcome = &mut run => Some(outcome),
             },
         };
@@ -138,7 +137,7 @@ impl Server {
             Some(Ok(done)) => Some(done),
             Some(Err(_)) => {
                 // Tell an actor tool to stop, too.
-                call.in_flight.token.cancel();
+                ctx.cancellation().cancel();
                 Some(Err(ToolError::DeadlineExceeded { tool: entry.info.name.clone(), after: timeout }))
             }
         }
