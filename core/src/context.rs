@@ -98,6 +98,12 @@ impl ToolContext {
         ToolContext { inner: Arc::new(parts) }
     }
 
+    /// The client's answers a stateless-era call was given (`None` in the
+    /// handshake era, where the client is asked over the connection).
+    pub(crate) fn answers(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.inner.channel.answers()
+    }
+
     /// Starts a context for request `request_id` with the given deadline.
     pub fn builder(request_id: RequestId, version: ProtocolVersion, deadline: Instant) -> ToolContextBuilder {
         ToolContextBuilder {

@@ -98,6 +98,16 @@ pub(crate) struct Rounds {
     next: AtomicUsize,
 }
 
+impl Channel {
+    /// The answers gathered over a stateless-era call's rounds.
+    pub(crate) fn answers(&self) -> Option<&Map<String, Value>> {
+        match self {
+            Channel::Rounds(rounds) => Some(&rounds.answers),
+            _ => None,
+        }
+    }
+}
+
 impl Rounds {
     pub(crate) fn new(capabilities: Arc<Map<String, Value>>, answers: Map<String, Value>) -> Self {
         Rounds { capabilities, answers, next: AtomicUsize::new(0) }

@@ -142,14 +142,16 @@ impl Server {
     }
 
     /// The stateless-era answer to a handler that needs `requests` from
-    /// the client: an input-required result carrying the answers so far.
+    /// the client: an input-required result carrying the answers so far
+    /// (those its context was given).
     pub(super) fn input_required(
         &self,
         binding: &Binding<'_>,
-        answers: &Map<String, Value>,
+        ctx: &ToolContext,
         requests: Map<String, Value>,
     ) -> Value {
-        let state = self.inner.state_key.seal(binding, answers);
+        let none = Map::new();
+        let state = self.inner.state_key.seal(binding, ctx.answers().unwrap_or(&none));
         json!({ "resultType": "input_required", "inputRequests": requests, "requestState": state })
     }
 }

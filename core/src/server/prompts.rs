@@ -31,7 +31,7 @@ impl Server {
         let principal = call.conn.principal().map(Principal::as_str);
         let binding = Binding { method: "prompts/get", name: &name, arguments: &bound_arguments, principal };
         let answers = self.answers(&binding, request_state.as_deref(), input_responses)?;
-        let ctx = call.context(self.inner.call_timeout, answers.clone());
+        let ctx = call.context(self.inner.call_timeout, answers);
         let get = entry.prompt.get(arguments, &ctx);
         let Some(outcome) = self.bounded("prompt", &name, &call.in_flight, get).await? else {
             return Ok(None);
@@ -39,7 +39,7 @@ impl Server {
         let stateless = call.scope.version.era() == Era::Stateless;
         let result = match outcome {
             Err(PromptError::Context(ToolError::InputRequired(requests))) if stateless => {
-                return Ok(Some(self.input_required(&binding, &answers, requests)));
+                return Ok(Some(self.input_required(&binding, &ctx, requests)));
             }
             Err(PromptError::Context(ToolError::MissingCapability { capability })) if stateless => {
                 return Err(missing_capability(&capability));

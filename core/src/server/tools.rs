@@ -61,7 +61,7 @@ impl Server {
             Ok(session) => session,
             Err(refused) => return Ok(Some(era::dressed(&refused.into_result(), version, &self.inner.result_meta))),
         };
-        let ctx = call.context_with(self.inner.call_timeout, answers.clone(), session, self.inner.sessions.clone());
+        let ctx = call.context_with(self.inner.call_timeout, answers, session, self.inner.sessions.clone());
         // The tool takes the arguments; only the stateless era keeps a copy,
         // to bind an input-required result to them.
         let kept = if stateless { arguments.clone() } else { Value::Null };
@@ -86,7 +86,7 @@ impl Server {
             Ok(result) => result,
             Err(ToolError::InputRequired(requests)) if stateless => {
                 let binding = Binding::tool_call(&params.name, &arguments, principal);
-                let mut result = self.input_required(&binding, &answers, requests);
+                let mut result = self.input_required(&binding, &ctx, requests);
                 era::dress(&mut result, version, Cache::No, &self.inner.info_json);
                 return Ok(Some(RawJson::from(result)));
             }
