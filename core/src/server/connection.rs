@@ -31,6 +31,13 @@ struct Inner {
     /// A connection that carries one request only: nothing can cancel it
     /// by id, so it is not registered in `in_flight`.
     single: bool,
+    /// Made on first use: the connection of a stateless request never needs it.
+    live: OnceLock<Live>,
+}
+
+/// What a connection of many requests keeps between them.
+#[derive(Default)]
+struct Live {
     in_flight: Mutex<ById<(u64, CancellationToken)>>,
     next_call: AtomicU64,
     awaiting: Mutex<ById<oneshot::Sender<Result<Value, ErrorObject>>>>,
@@ -130,7 +137,7 @@ impl Connection {
 
     /// A fresh id for a server → client request, and where its answer arrives.
     pub(crate) fn expect_response(&self) -> (RequestId, Answer) {
-        let id = server_request_id(self.inner.next_server_request.fetch_add(1, Ordering::Relaxed) + 1);
+        let id = server_request_id(self.live().next_server_request.fetch_add(1, Ordering::Relaxed) + 1);
         let (tx, rx) = oneshot::channel();
         self.awaiting().insert(id.clone(), tx);
         (id, rx)
@@ -150,7 +157,7 @@ impl Connection {
     }
 
     fn awaiting(&self) -> std::sync::MutexGuard<'_, ById<oneshot::Sender<Result<Value, ErrorObject>>>> {
-        self.inner.awaiting.lock().unwrap_or_else(PoisonError::into_inner)
+        self.live().awaiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Opens a stream of the notifications that concern this connection
@@ -159,26 +166,26 @@ impl Connection {
     /// closes it.
     pub fn attach_stream(&self) -> mpsc::Receiver<Notification> {
         let (tx, rx) = mpsc::channel(32);
-        self.inner.streams.lock().unwrap_or_else(PoisonError::into_inner).push(tx);
+        self.live().streams.lock().unwrap_or_else(PoisonError::into_inner).push(tx);
         rx
     }
 
     pub(crate) fn subscribe(&self, uri: String) {
-        self.inner.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).insert(uri);
+        self.live().subscriptions.lock().unwrap_or_else(PoisonError::into_inner).insert(uri);
     }
 
     pub(crate) fn unsubscribe(&self, uri: &str) {
-        self.inner.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+        self.live().subscriptions.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
     }
 
     pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
-        self.inner.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).contains(uri)
+        self.live().subscriptions.lock().unwrap_or_else(PoisonError::into_inner).contains(uri)
     }
 
     /// Sends to every attached stream; a full stream loses this message
     /// (the client is not reading), a closed one is dropped.
     pub(crate) fn push(&self, notification: &Notification) {
-        let mut streams = self.inner.streams.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut streams = self.live().streams.lock().unwrap_or_else(PoisonError::into_inner);
         streams.retain(|tx| match tx.try_send(notification.clone()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -210,23 +217,36 @@ impl Connection {
             return InFlight { _entry: None, token: None, context: OnceLock::new() };
         }
         let token = CancellationToken::new();
-        let call = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
-        self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
+        let live = self.live();
+        let call = live.next_call.fetch_add(1, Ordering::Relaxed);
+        live.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
         let entry = Entry { conn: self.clone(), id: id.clone(), call };
         InFlight { _entry: Some(entry), token: Some(token), context: OnceLock::new() }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
     pub(crate) fn cancel(&self, id: &RequestId) -> bool {
-        let token = self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        let Some(live) = self.inner.live.get() else {
+            return false;
+        };
+        let token = live.in_flight.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
         token.map(|(_, t)| t.cancel()).is_some()
     }
 
     /// Cancels every request in flight (the client went away).
     pub fn cancel_all(&self) {
+        let Some(live) = self.inner.live.get() else {
+            return;
+        };
         let tokens: Vec<_> =
-            self.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner).drain().map(|(_, (_, t))| t).collect();
+            live.in_flight.lock().unwrap_or_else(PoisonError::into_inner).drain().map(|(_, (_, t))| t).collect();
         tokens.iter().for_each(CancellationToken::cancel);
+    }
+
+    /// What the connection keeps between requests, made on first use
+    /// (lookups that find nothing read `inner.live` without making it).
+    fn live(&self) -> &Live {
+        self.inner.live.get_or_init(Live::default)
     }
 
     fn state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
@@ -300,7 +320,7 @@ struct Entry {
 
 impl Drop for Entry {
     fn drop(&mut self) {
-        let mut map = self.conn.inner.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self.conn.live().in_flight.lock().unwrap_or_else(PoisonError::into_inner);
         // Only remove our own entry: a reused id may belong to a newer request.
         if map.get(&self.id).is_some_and(|(call, _)| *call == self.call) {
             map.remove(&self.id);
@@ -337,7 +357,7 @@ mod tests {
         let single = Connection::single_request(None);
         let in_flight = single.start(&id);
         assert!(!single.cancel(&id));
-        assert!(single.inner.in_flight.lock().unwrap().is_empty());
+        assert!(single.inner.live.get().is_none(), "nothing is kept for other requests");
         assert!(in_flight.token.is_none(), "nothing can cancel it by id: no token is made");
     }
 }
