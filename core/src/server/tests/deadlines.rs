@@ -70,6 +70,15 @@ async fn call(s: &Server, conn: &Connection, id: i64, name: &str, stateless: boo
     result(s.handle(conn, request, Arc::new(Collect::default())).await.expect("a response"))
 }
 
+/// A stateless request's connection of its own, or a session's.
+async fn connection(s: &Server, stateless: bool) -> Connection {
+    if stateless {
+        Connection::single_request(None)
+    } else {
+        initialized(s, "2025-11-25").await
+    }
+}
+
 fn assert_timed_out(r: &Value) {
     assert_eq!(r["isError"], true, "{r}");
     assert!(r["content"][0]["text"].as_str().unwrap().contains("did not finish"), "{r}");
@@ -80,8 +89,7 @@ async fn the_deadline_cancels_the_token_a_tool_handed_on_in_either_era() {
     for stateless in [true, false] {
         let (tx, seen) = oneshot::channel();
         let s = server(tx);
-        let conn = if stateless { Connection::single_request(None) } else { initialized(&s, "2025-11-25").await };
-        assert_timed_out(&call(&s, &conn, 1, "background", stateless).await);
+        assert_timed_out(&call(&s, &connection(&s, stateless).await, 1, "background", stateless).await);
         tokio::time::timeout(Duration::from_secs(5), seen)
             .await
             .unwrap_or_else(|_| panic!("stateless {stateless}: the tool's task never saw the cancellation"))
@@ -94,10 +102,10 @@ async fn an_actor_tool_past_its_deadline_is_stopped_and_serves_the_next_call() {
     for stateless in [true, false] {
         let (tx, _seen) = oneshot::channel();
         let s = server(tx);
-        let conn = if stateless { Connection::single_request(None) } else { initialized(&s, "2025-11-25").await };
+        let conn = connection(&s, stateless).await;
         assert_timed_out(&call(&s, &conn, 1, "stall_once", stateless).await);
         // Stateless requests each have a connection of their own.
-        let conn = if stateless { Connection::single_request(None) } else { conn };
+        let conn = if stateless { connection(&s, true).await } else { conn };
         let r = call(&s, &conn, 2, "stall_once", stateless).await;
         assert_eq!(r["content"][0]["text"], "call 2", "stateless {stateless}: {r}");
     }
