@@ -139,25 +139,25 @@ impl Connection {
     pub(crate) fn expect_response(&self) -> (RequestId, Answer) {
         let id = server_request_id(self.live().next_server_request.fetch_add(1, Ordering::Relaxed) + 1);
         let (tx, rx) = oneshot::channel();
-        self.awaiting().insert(id.clone(), tx);
+        self.live().awaiting.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), tx);
         (id, rx)
     }
 
     pub(crate) fn forget_response(&self, id: &RequestId) {
-        self.awaiting().remove(id);
+        if let Some(live) = self.inner.live.get() {
+            live.awaiting.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        }
     }
 
     /// Delivers the client's answer to a server → client request; `false`
     /// when no request with that id is waiting.
     pub(crate) fn resolve(&self, id: &RequestId, answer: Result<Value, ErrorObject>) -> bool {
-        match self.awaiting().remove(id) {
-            Some(tx) => tx.send(answer).is_ok(),
-            None => false,
-        }
-    }
-
-    fn awaiting(&self) -> std::sync::MutexGuard<'_, ById<oneshot::Sender<Result<Value, ErrorObject>>>> {
-        self.live().awaiting.lock().unwrap_or_else(PoisonError::into_inner)
+        let waiting = self
+            .inner
+            .live
+            .get()
+            .and_then(|live| live.awaiting.lock().unwrap_or_else(PoisonError::into_inner).remove(id));
+        waiting.is_some_and(|tx| tx.send(answer).is_ok())
     }
 
     /// Opens a stream of the notifications that concern this connection
@@ -175,17 +175,23 @@ impl Connection {
     }
 
     pub(crate) fn unsubscribe(&self, uri: &str) {
-        self.live().subscriptions.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+        if let Some(live) = self.inner.live.get() {
+            live.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+        }
     }
 
     pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
-        self.live().subscriptions.lock().unwrap_or_else(PoisonError::into_inner).contains(uri)
+        let live = self.inner.live.get();
+        live.is_some_and(|live| live.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).contains(uri))
     }
 
     /// Sends to every attached stream; a full stream loses this message
     /// (the client is not reading), a closed one is dropped.
     pub(crate) fn push(&self, notification: &Notification) {
-        let mut streams = self.live().streams.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(live) = self.inner.live.get() else {
+            return;
+        };
+        let mut streams = live.streams.lock().unwrap_or_else(PoisonError::into_inner);
         streams.retain(|tx| match tx.try_send(notification.clone()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -243,8 +249,9 @@ impl Connection {
         tokens.iter().for_each(CancellationToken::cancel);
     }
 
-    /// What the connection keeps between requests, made on first use
-    /// (lookups that find nothing read `inner.live` without making it).
+    /// What the connection keeps between requests, made by the first
+    /// registration (lookups, removals and cancellations read `inner.live`
+    /// and find nothing when it was never made).
     fn live(&self) -> &Live {
         self.inner.live.get_or_init(Live::default)
     }
@@ -357,6 +364,8 @@ mod tests {
         let single = Connection::single_request(None);
         let in_flight = single.start(&id);
         assert!(!single.cancel(&id));
+        assert!(!single.resolve(&id, Ok(Value::Null)) && !single.is_subscribed("file:///a"));
+        single.push(&Notification::new("notifications/resources/updated", None));
         assert!(single.inner.live.get().is_none(), "nothing is kept for other requests");
         assert!(in_flight.token.is_none(), "nothing can cancel it by id: no token is made");
     }
