@@ -295,24 +295,25 @@ impl InFlight {
         self.context.get()
     }
 
-    /// Resolves when the request is cancelled: by id, or through its
-    /// context's token; never on a single-request connection without a
-    /// context.
+    /// The request's token: the one it is registered with (its context
+    /// shares it), else its context's; none on a single-request connection
+    /// without a context, where nothing can cancel it.
+    fn cancellation(&self) -> Option<&CancellationToken> {
+        self.token.as_ref().or_else(|| self.context().map(ToolContext::cancellation))
+    }
+
+    /// Resolves when the request is cancelled (never without a token).
     pub(crate) async fn cancelled(&self) {
-        match (&self.token, self.context()) {
-            (Some(token), _) => token.cancelled().await,
-            (None, Some(ctx)) => ctx.cancellation().cancelled().await,
-            (None, None) => std::future::pending().await,
+        match self.cancellation() {
+            Some(token) => token.cancelled().await,
+            None => std::future::pending().await,
         }
     }
 
     /// Cancels the request (its handler sees it through its context).
     pub(crate) fn cancel(&self) {
-        if let Some(token) = &self.token {
+        if let Some(token) = self.cancellation() {
             token.cancel();
-        }
-        if let Some(ctx) = self.context() {
-            ctx.cancellation().cancel();
         }
     }
 }
