@@ -8,6 +8,10 @@
 //! (which creates the session item) and, in fresh environments, for a
 //! stateless `tools/call`; median and max of 20 each. Then warm invocations
 //! (p50/p99 of 200), the bootstrap's size and its peak RSS.
+//!
+//! `cargo test --all-targets` runs this binary without `--bench`: then it is
+//! a smoke test of the same code (two cold starts and a few warm calls of
+//! `mcp-lambda`, no floor, no figures), which needs nothing built beforehand.
 
 use lambda_mcp_test_support::dynamodb_local::DynamoDbLocal;
 use lambda_mcp_test_support::lambda::{Function, HttpEvent, HttpReply, Shape};
@@ -52,10 +56,15 @@ async fn cold(bootstrap: &Path, env: &[(String, String)], event: &HttpEvent) -> 
     (took, function)
 }
 
-async fn cold_series(bootstrap: &Path, env: &[(String, String)], event: &HttpEvent) -> (Vec<Duration>, u64) {
-    let mut times = Vec::with_capacity(RUNS);
+async fn cold_series(
+    bootstrap: &Path,
+    env: &[(String, String)],
+    event: &HttpEvent,
+    runs: usize,
+) -> (Vec<Duration>, u64) {
+    let mut times = Vec::with_capacity(runs);
     let mut peak = 0;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let (took, function) = cold(bootstrap, env, event).await;
         peak = peak.max(function.peak_rss_kib().unwrap_or(0));
         function.stop().await;
@@ -65,10 +74,10 @@ async fn cold_series(bootstrap: &Path, env: &[(String, String)], event: &HttpEve
     (times, peak)
 }
 
-async fn warm_series(function: &Function, event: &HttpEvent) -> Vec<Duration> {
+async fn warm_series(function: &Function, event: &HttpEvent, calls: usize) -> Vec<Duration> {
     let bytes = event.to_bytes();
-    let mut times = Vec::with_capacity(WARM);
-    for _ in 0..WARM {
+    let mut times = Vec::with_capacity(calls);
+    for _ in 0..calls {
         let started = Instant::now();
         function.invoke(&bytes, Duration::from_secs(30)).await.expect("an answer");
         times.push(started.elapsed());
@@ -92,9 +101,16 @@ fn sibling(name: &str) -> PathBuf {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` does not.
+    let measuring = std::env::args().any(|a| a == "--bench");
     let mcp = PathBuf::from(env!("CARGO_BIN_EXE_mcp-lambda"));
     let echo = sibling("lambda-echo");
-    assert!(echo.exists(), "build the floor first: cargo build --release -p lambda-mcp-test-support --bin lambda-echo");
+    if measuring {
+        assert!(
+            echo.exists(),
+            "build the floor first: cargo build --release -p lambda-mcp-test-support --bin lambda-echo"
+        );
+    }
     let db = DynamoDbLocal::start();
     let mut env = db.env();
     env.extend([
@@ -105,19 +121,27 @@ async fn main() {
     // Create the table and warm DynamoDB Local's JVM; not measured.
     let mut setup = env.clone();
     setup.push(("MCP_CREATE_TABLE".to_owned(), "true".to_owned()));
-    for _ in 0..5 {
+    for _ in 0..if measuring { 5 } else { 1 } {
         cold(&mcp, &setup, &initialize()).await.1.stop().await;
     }
+    if !measuring {
+        let (_, function) = cold(&mcp, &env, &hello()).await;
+        let warm = warm_series(&function, &hello(), 5).await;
+        function.stop().await;
+        drop(db);
+        println!("cold_start: smoke run passed ({} warm calls); figures: cargo bench", warm.len());
+        return;
+    }
 
-    let (floor, floor_rss) = cold_series(&echo, &env, &hello()).await;
-    let (init, init_rss) = cold_series(&mcp, &env, &initialize()).await;
-    let (call, call_rss) = cold_series(&mcp, &env, &hello()).await;
+    let (floor, floor_rss) = cold_series(&echo, &env, &hello(), RUNS).await;
+    let (init, init_rss) = cold_series(&mcp, &env, &initialize(), RUNS).await;
+    let (call, call_rss) = cold_series(&mcp, &env, &hello(), RUNS).await;
     let (_, warm_fn) = cold(&mcp, &env, &hello()).await;
-    let warm = warm_series(&warm_fn, &hello()).await;
+    let warm = warm_series(&warm_fn, &hello(), WARM).await;
     let warm_rss = warm_fn.peak_rss_kib().unwrap_or(0);
     warm_fn.stop().await;
     let (_, echo_fn) = cold(&echo, &env, &hello()).await;
-    let warm_floor = warm_series(&echo_fn, &hello()).await;
+    let warm_floor = warm_series(&echo_fn, &hello(), WARM).await;
     echo_fn.stop().await;
 
     println!("cold start, process start -> first response, {RUNS} fresh environments each (DynamoDB Local sessions)");
