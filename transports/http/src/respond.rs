@@ -160,7 +160,7 @@ fn buffered(notes: Vec<Message>, done: Option<Reply>) -> Response<McpBody> {
 pub(crate) fn sse(body: McpBody) -> Response<McpBody> {
     let mut response = Response::new(body);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    *headers = reply::headers_with(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response

@@ -290,6 +290,7 @@ async fn notifications_before_the_result_make_an_sse_body() {
             send(&mcp, post(call).header(SESSION_HEADER, &sid).body(Bytes::from(call)).unwrap()).await;
         assert_eq!(status, 200);
         assert_eq!(headers["content-type"], "text/event-stream");
+        assert!(headers.capacity() >= 12, "room for the next request's headers: {}", headers.capacity());
         let events: Vec<Value> = body
             .split("\n\n")
             .filter_map(|e| e.strip_prefix("event: message\ndata: "))
@@ -314,6 +315,8 @@ async fn stateless_requests_need_no_session() {
     let (status, headers, body) = send(&mcp, request).await;
     assert_eq!(status, 200, "{body}");
     assert!(!headers.contains_key(SESSION_HEADER));
+    // hyper parses the connection's next request into this map.
+    assert!(headers.capacity() >= 12, "room for the next request's headers: {}", headers.capacity());
     let value: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(value["result"]["resultType"], "complete");
 }
