@@ -6,6 +6,9 @@
 #   scripts/dynamodb-local.sh run PORT [DIR]  installs, then runs it in the foreground on 127.0.0.1:PORT
 #                                              (exec: the script's PID becomes the server's; stop it by PID).
 #                                              In memory, or persisted under DIR (survives a restart).
+#                                              With DYNAMODB_LOCAL_TMPDIR set, the JVM's temporary files
+#                                              (the SQLite library it unpacks at every start, ~1 MiB, left
+#                                              behind when it is killed) go there, for the caller to remove.
 #
 # Point the AWS SDK at it with AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:PORT, any static credentials
 # and region us-east-1.
@@ -63,8 +66,13 @@ run)
     else
         storage=(-inMemory)
     fi
+    jvm=(-Djava.library.path="$L/DynamoDBLocal_lib")
+    if [ -n "${DYNAMODB_LOCAL_TMPDIR:-}" ]; then
+        mkdir -p "$DYNAMODB_LOCAL_TMPDIR"
+        jvm+=(-Djava.io.tmpdir="$DYNAMODB_LOCAL_TMPDIR")
+    fi
     cd "$L"
-    exec java -Djava.library.path="$L/DynamoDBLocal_lib" -jar "$L/DynamoDBLocal.jar" \
+    exec java "${jvm[@]}" -jar "$L/DynamoDBLocal.jar" \
         -sharedDb -disableTelemetry "${storage[@]}" -port "$port"
     ;;
 *)

@@ -13,8 +13,8 @@
 # becomes an API Gateway REST event), and the 2025-11-25 set is judged against
 # lambda-expected-failures.yaml (the four scenarios that need a server -> client
 # request in the middle of a call, which one buffered response cannot carry). Per-set results (stdout.txt, */checks.json) go
-# to $CONFORMANCE_RESULTS_DIR/<set> (default: a fresh temp dir), the server's
-# log to server.log next to them.
+# to $CONFORMANCE_RESULTS_DIR/<set> (default: a fresh temp dir, removed again
+# when both sets pass), the server's log to server.log next to them.
 #
 # Output: both run.sh reports, then their two closing lines again:
 #   conformance-2025-11-25: N passed, M failed
@@ -100,6 +100,12 @@ for REQ in 2025-11-25 2026-07-28; do
 done
 
 echo
-echo "ci.sh: results in $RESULTS"
+if [ -z "${CONFORMANCE_RESULTS_DIR:-}" ] && [ "$rc" -eq 0 ]; then
+  # Kept only where they are wanted: a failure, or a directory given.
+  rm -rf "$RESULTS"
+  echo "ci.sh: every scored scenario passed; results removed (CONFORMANCE_RESULTS_DIR=DIR keeps them)"
+else
+  echo "ci.sh: results in $RESULTS"
+fi
 printf '%s\n' "${closing[@]}"
 exit "$rc"

@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import random
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -57,7 +58,10 @@ class DynamoDbLocal:
         return f"http://127.0.0.1:{self.port}"
 
     def _spawn(self) -> bool:
+        # The JVM's temporary files (the SQLite library it unpacks), removed by stop().
+        self.jvm_tmp = os.path.join(self.data_dir, "jvm-tmp")
         self.proc = subprocess.Popen([SCRIPT, "run", str(self.port), self.data_dir],
+                                     env={**os.environ, "DYNAMODB_LOCAL_TMPDIR": self.jvm_tmp},
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -81,6 +85,7 @@ class DynamoDbLocal:
     def stop(self) -> None:
         self.proc.kill()  # by PID (the script exec'd java)
         self.proc.wait()
+        shutil.rmtree(self.jvm_tmp, ignore_errors=True)
 
     def restart(self) -> None:
         for _ in range(20):

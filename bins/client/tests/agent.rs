@@ -88,7 +88,10 @@ fn tool_use(id: &str, name: &str, input: Value) -> Value {
 
 /// Runs `mcp-client --url URL --era handshake ask QUESTION ARGS…` to completion.
 async fn ask(mcp: &str, fake: &Fake, args: &[&str]) -> std::process::Output {
-    let home = std::env::temp_dir().join(format!("mcp-client-agent-test-{}", std::process::id()));
+    // A home of its own per call (the tests run at once), removed after it.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let home = std::env::temp_dir().join(format!("mcp-client-agent-test-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp-client"))
         .args(["--url", mcp, "--era", "handshake", "ask", "Count, then search."])
@@ -104,7 +107,9 @@ async fn ask(mcp: &str, fake: &Fake, args: &[&str]) -> std::process::Output {
         .env("BEDROCK_MODEL_ID", "test-model")
         .kill_on_drop(true)
         .output();
-    tokio::time::timeout(Duration::from_secs(60), run).await.expect("mcp-client finished").unwrap()
+    let output = tokio::time::timeout(Duration::from_secs(60), run).await;
+    let _ = std::fs::remove_dir_all(&home);
+    output.expect("mcp-client finished").unwrap()
 }
 
 /// The `toolResult` blocks of the last message of a recorded request.

@@ -101,7 +101,7 @@ impl DynamoDbLocal {
     /// Starts the server on `self.port`; `false` if it exited (port taken).
     fn spawn(&mut self) -> bool {
         let mut command = Command::new(script());
-        command.arg("run").arg(self.port.to_string());
+        command.arg("run").arg(self.port.to_string()).env("DYNAMODB_LOCAL_TMPDIR", self.jvm_tmp());
         if let Some(dir) = &self.db_path {
             command.arg(dir);
         }
@@ -109,7 +109,7 @@ impl DynamoDbLocal {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if child.try_wait().expect("poll DynamoDB Local").is_some() {
-                return false;
+                break;
             }
             if answers(self.port) {
                 self.child = Some(child);
@@ -117,8 +117,10 @@ impl DynamoDbLocal {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = child.kill();
-        let _ = child.wait();
+        // Exited (the port was taken) or never answered: stopped, and its
+        // temporary files removed, like a running one.
+        self.child = Some(child);
+        self.stop();
         false
     }
 
@@ -127,12 +129,20 @@ impl DynamoDbLocal {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// Stops the server (SIGKILL to its PID).
+    /// Stops the server (SIGKILL to its PID) and removes its JVM's
+    /// temporary files, which a killed JVM leaves behind.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
+        let _ = std::fs::remove_dir_all(self.jvm_tmp());
+    }
+
+    /// The JVM's temporary directory (see `scripts/dynamodb-local.sh`):
+    /// one per instance, so that stopping one removes nothing another uses.
+    fn jvm_tmp(&self) -> PathBuf {
+        std::env::temp_dir().join(format!("dynamodb-local-{}-{}", std::process::id(), self.port))
     }
 
     /// Starts it again on the same port.
@@ -165,5 +175,24 @@ impl DynamoDbLocal {
 impl Drop for DynamoDbLocal {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JVM unpacks its SQLite library at every start; killed, it
+    /// cannot remove it, so it goes to the instance's own directory,
+    /// which stopping removes.
+    #[test]
+    fn a_stopped_instance_leaves_no_temporary_files() {
+        let mut local = DynamoDbLocal::start();
+        assert!(answers(local.port));
+        let tmp = local.jvm_tmp();
+        let files: Vec<_> = std::fs::read_dir(&tmp).expect("the JVM's temporary directory").collect();
+        assert!(!files.is_empty(), "the JVM's files are in {}", tmp.display());
+        local.stop();
+        assert!(!tmp.exists(), "{} is removed", tmp.display());
     }
 }
