@@ -7,7 +7,7 @@ use crate::session::{Session, SessionHandle, SessionId};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -139,24 +139,20 @@ impl Connection {
     pub(crate) fn expect_response(&self) -> (RequestId, Answer) {
         let id = server_request_id(self.live().next_server_request.fetch_add(1, Ordering::Relaxed) + 1);
         let (tx, rx) = oneshot::channel();
-        self.live().awaiting.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), tx);
+        lock(&self.live().awaiting).insert(id.clone(), tx);
         (id, rx)
     }
 
     pub(crate) fn forget_response(&self, id: &RequestId) {
         if let Some(live) = self.inner.live.get() {
-            live.awaiting.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+            lock(&live.awaiting).remove(id);
         }
     }
 
     /// Delivers the client's answer to a server → client request; `false`
     /// when no request with that id is waiting.
     pub(crate) fn resolve(&self, id: &RequestId, answer: Result<Value, ErrorObject>) -> bool {
-        let waiting = self
-            .inner
-            .live
-            .get()
-            .and_then(|live| live.awaiting.lock().unwrap_or_else(PoisonError::into_inner).remove(id));
+        let waiting = self.inner.live.get().and_then(|live| lock(&live.awaiting).remove(id));
         waiting.is_some_and(|tx| tx.send(answer).is_ok())
     }
 
@@ -166,23 +162,23 @@ impl Connection {
     /// closes it.
     pub fn attach_stream(&self) -> mpsc::Receiver<Notification> {
         let (tx, rx) = mpsc::channel(32);
-        self.live().streams.lock().unwrap_or_else(PoisonError::into_inner).push(tx);
+        lock(&self.live().streams).push(tx);
         rx
     }
 
     pub(crate) fn subscribe(&self, uri: String) {
-        self.live().subscriptions.lock().unwrap_or_else(PoisonError::into_inner).insert(uri);
+        lock(&self.live().subscriptions).insert(uri);
     }
 
     pub(crate) fn unsubscribe(&self, uri: &str) {
         if let Some(live) = self.inner.live.get() {
-            live.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+            lock(&live.subscriptions).remove(uri);
         }
     }
 
     pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
         let live = self.inner.live.get();
-        live.is_some_and(|live| live.subscriptions.lock().unwrap_or_else(PoisonError::into_inner).contains(uri))
+        live.is_some_and(|live| lock(&live.subscriptions).contains(uri))
     }
 
     /// Sends to every attached stream; a full stream loses this message
@@ -191,7 +187,7 @@ impl Connection {
         let Some(live) = self.inner.live.get() else {
             return;
         };
-        let mut streams = live.streams.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut streams = lock(&live.streams);
         streams.retain(|tx| match tx.try_send(notification.clone()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -225,7 +221,7 @@ impl Connection {
         let token = CancellationToken::new();
         let live = self.live();
         let call = live.next_call.fetch_add(1, Ordering::Relaxed);
-        live.in_flight.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), (call, token.clone()));
+        lock(&live.in_flight).insert(id.clone(), (call, token.clone()));
         let entry = Entry { conn: self.clone(), id: id.clone(), call };
         InFlight { _entry: Some(entry), token: Some(token), context: OnceLock::new() }
     }
@@ -235,7 +231,7 @@ impl Connection {
         let Some(live) = self.inner.live.get() else {
             return false;
         };
-        let token = live.in_flight.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        let token = lock(&live.in_flight).remove(id);
         token.map(|(_, t)| t.cancel()).is_some()
     }
 
@@ -244,8 +240,7 @@ impl Connection {
         let Some(live) = self.inner.live.get() else {
             return;
         };
-        let tokens: Vec<_> =
-            live.in_flight.lock().unwrap_or_else(PoisonError::into_inner).drain().map(|(_, (_, t))| t).collect();
+        let tokens: Vec<_> = lock(&live.in_flight).drain().map(|(_, (_, t))| t).collect();
         tokens.iter().for_each(CancellationToken::cancel);
     }
 
@@ -257,8 +252,14 @@ impl Connection {
     }
 
     fn state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut self.inner.state.lock().unwrap_or_else(PoisonError::into_inner))
+        f(&mut lock(&self.inner.state))
     }
+}
+
+/// Locks one of a connection's maps or its state; a panic elsewhere while
+/// it was held does not make the connection unusable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A connection the server tracks without keeping it alive.
@@ -328,7 +329,7 @@ struct Entry {
 
 impl Drop for Entry {
     fn drop(&mut self) {
-        let mut map = self.conn.live().in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = lock(&self.conn.live().in_flight);
         // Only remove our own entry: a reused id may belong to a newer request.
         if map.get(&self.id).is_some_and(|(call, _)| *call == self.call) {
             map.remove(&self.id);
