@@ -6,7 +6,7 @@ use crate::protocol::discovery::meta;
 use crate::protocol::{CallToolResult, Era, LoggingLevel, ProgressToken, ProtocolVersion};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What the router knows about a request once its era is settled.
 #[derive(Debug, Clone)]
@@ -28,8 +28,19 @@ pub(crate) fn stateless_scope(meta: &RequestMeta) -> Result<Option<RequestScope>
         version: fields.version,
         log_level: fields.log_level,
         progress_token: progress_token(meta),
-        capabilities: Some(Arc::new(fields.capabilities.clone())),
+        capabilities: Some(shared_capabilities(fields.capabilities)),
     }))
+}
+
+/// The declared client capabilities, shared by the request's context. Most
+/// clients declare none: one empty map serves them all, with no
+/// allocation per request.
+fn shared_capabilities(capabilities: &Map<String, Value>) -> Arc<Map<String, Value>> {
+    static NONE: OnceLock<Arc<Map<String, Value>>> = OnceLock::new();
+    if capabilities.is_empty() {
+        return NONE.get_or_init(Arc::default).clone();
+    }
+    Arc::new(capabilities.clone())
 }
 
 /// The stateless-era `_meta` fields, validated and borrowed.
@@ -178,6 +189,24 @@ mod tests {
                 assert_eq!(dressed(result, version, &meta).to_value(), expected, "{version}");
             }
         }
+    }
+
+    /// No capabilities declared (most requests): one shared empty map, no
+    /// allocation; declared ones are the request's own.
+    #[test]
+    fn requests_without_client_capabilities_share_one_empty_map() {
+        let scope = |capabilities: Value| {
+            let meta = RequestMeta {
+                protocol_version: Some(SentVersion::Known(ProtocolVersion::V2026_07_28)),
+                client_capabilities: Some(capabilities),
+                ..RequestMeta::default()
+            };
+            stateless_scope(&meta).unwrap().unwrap().capabilities.unwrap()
+        };
+        let (a, b) = (scope(json!({})), scope(json!({})));
+        assert!(a.is_empty() && Arc::ptr_eq(&a, &b));
+        let (c, d) = (scope(json!({ "elicitation": {} })), scope(json!({ "elicitation": {} })));
+        assert!(c.contains_key("elicitation") && !Arc::ptr_eq(&c, &d));
     }
 
     #[test]

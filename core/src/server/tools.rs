@@ -14,7 +14,7 @@ use crate::session::{SessionError, SessionHandle, SessionId, STATE_HANDLE_ARG};
 use crate::timer::poll_once;
 use crate::tool::{actor::panic_message, Arguments, Entry, Handler};
 use futures_util::FutureExt;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::panic::AssertUnwindSafe;
 use std::task::Poll;
 
@@ -63,8 +63,12 @@ impl Server {
         };
         let ctx = call.context_with(self.inner.call_timeout, answers, session, self.inner.sessions.clone());
         // The tool takes the arguments; only the stateless era keeps a copy,
-        // to bind an input-required result to them.
-        let kept = if stateless { arguments.clone() } else { Value::Null };
+        // to bind an input-required result to them. No arguments (most
+        // calls) need no copy: they are made again if that result comes.
+        let kept = match &arguments {
+            Value::Object(args) if stateless && !args.is_empty() => arguments.clone(),
+            _ => Value::Null,
+        };
         let Value::Object(args) = std::mem::replace(&mut arguments, kept) else {
             unreachable!("built as an object above")
         };
@@ -85,6 +89,9 @@ impl Server {
         let mut result = match done {
             Ok(result) => result,
             Err(ToolError::InputRequired(requests)) if stateless => {
+                if arguments.is_null() {
+                    arguments = Value::Object(Map::new());
+                }
                 let binding = Binding::tool_call(&params.name, &arguments, principal);
                 let mut result = self.input_required(&binding, &ctx, requests);
                 era::dress(&mut result, version, Cache::No, &self.inner.info_json);
