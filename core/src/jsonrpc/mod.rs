@@ -273,13 +273,24 @@ impl Response {
     /// Appends the response to `out` as its `Serialize` writes it, with
     /// the result's text copied as it is: the hot path of every transport.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+        out.extend_from_slice(RESPONSE_HEAD);
         serde_json::to_writer(&mut *out, &self.id).expect("request ids serialise");
-        out.extend_from_slice(br#","result":"#);
+        out.extend_from_slice(RESPONSE_RESULT);
         out.extend_from_slice(self.result.as_bytes());
         out.push(b'}');
     }
+
+    /// The length of what [`Response::write_json`] writes, when known
+    /// beforehand (always, but for a string id with escapes): a buffer of
+    /// exactly that size becomes a `Bytes` without another allocation.
+    pub fn json_len(&self) -> Option<usize> {
+        Some(RESPONSE_HEAD.len() + self.id.json_len()? + RESPONSE_RESULT.len() + self.result.as_bytes().len() + 1)
+    }
 }
+
+/// A response's text around its id and result.
+const RESPONSE_HEAD: &[u8] = br#"{"jsonrpc":"2.0","id":"#;
+const RESPONSE_RESULT: &[u8] = br#","result":"#;
 
 impl ErrorResponse {
     /// An error response to `id` (or to an unreadable id).

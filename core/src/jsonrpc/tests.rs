@@ -108,6 +108,23 @@ fn a_response_writes_what_its_serialize_writes() {
     }
 }
 
+/// The length known beforehand is the length written: every number, and
+/// every string id that needs no escape; unknown otherwise.
+#[test]
+fn a_response_knows_its_length_before_it_is_written() {
+    let ids = [0, 7, 9, 10, 99, 100, -1, -10, i64::MAX, i64::MIN].map(RequestId::Number);
+    let strings = ["", "a", "ünï", "x-1/2"].map(RequestId::from);
+    for id in ids.into_iter().chain(strings) {
+        let response = Response::new(id.clone(), json!({"content": [{"type": "text", "text": "hi"}]}));
+        let mut written = Vec::new();
+        response.write_json(&mut written);
+        assert_eq!(response.json_len(), Some(written.len()), "{id}");
+    }
+    for escaped in ["a\"b", "back\\slash", "tab\t"] {
+        assert_eq!(Response::new(RequestId::from(escaped), json!({})).json_len(), None, "{escaped:?}");
+    }
+}
+
 fn request_of(incoming: Incoming) -> Request {
     match incoming {
         Incoming::Single(Message::Request(r)) => r,

@@ -31,9 +31,18 @@ pub enum Reply {
 impl Reply {
     /// The reply as JSON text.
     pub fn to_json(&self) -> String {
-        let mut out = Vec::with_capacity(REPLY_CAPACITY);
+        let mut out = Vec::with_capacity(self.json_len().unwrap_or(REPLY_CAPACITY));
         self.write_json(&mut out);
         String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
+    /// The length of [`Reply::write_json`]'s text when known beforehand: a
+    /// single response's ([`Response::json_len`]).
+    pub fn json_len(&self) -> Option<usize> {
+        match self {
+            Reply::Single(Message::Response(r)) => r.json_len(),
+            _ => None,
+        }
     }
 
     /// Appends the reply as JSON to `out` (a transport's body buffer: no

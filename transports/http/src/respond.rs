@@ -135,7 +135,9 @@ fn buffered(notes: Vec<Message>, done: Option<Reply>) -> Response<McpBody> {
     if notes.is_empty() {
         return match done {
             Some(done) => {
-                let mut body = Vec::with_capacity(BODY_CAPACITY);
+                // Exactly sized when possible: `Bytes` then takes the buffer
+                // as it is, with no shared header to allocate.
+                let mut body = Vec::with_capacity(done.json_len().unwrap_or(BODY_CAPACITY));
                 done.write_json(&mut body);
                 let mut response = reply::json(StatusCode::OK, body);
                 if let Reply::Single(Message::Error(e)) = &done {
