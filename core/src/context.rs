@@ -9,6 +9,7 @@ use crate::protocol::{
     progress::{self, ProgressParams, ProgressToken},
     ProtocolVersion,
 };
+use crate::server::RequestCancel;
 use crate::session::{SessionError, SessionHandle, SessionId, SessionManager};
 use async_trait::async_trait;
 use serde_json::Value;
@@ -64,25 +65,33 @@ pub(crate) struct Inner {
     pub(crate) sessions: Option<Arc<dyn SessionManager>>,
 }
 
-/// A call's cancellation token: the router's when the request can be
-/// cancelled by id, else made on first use (most calls never ask for it).
+/// A call's cancellation token, made on first use (most calls never ask
+/// for it): shared with the router's [`RequestCancel`] when the request can
+/// be cancelled by id.
 #[derive(Default)]
 pub(crate) struct Cancellation {
-    given: Option<CancellationToken>,
-    made: OnceLock<CancellationToken>,
+    by_id: Option<Arc<RequestCancel>>,
+    token: OnceLock<CancellationToken>,
 }
 
 impl Cancellation {
-    pub(crate) fn given(token: Option<CancellationToken>) -> Self {
-        Cancellation { given: token, made: OnceLock::new() }
+    pub(crate) fn by_id(by_id: Option<Arc<RequestCancel>>) -> Self {
+        Cancellation { by_id, token: OnceLock::new() }
+    }
+
+    fn given(token: CancellationToken) -> Self {
+        Cancellation { by_id: None, token: OnceLock::from(token) }
     }
 
     fn token(&self) -> &CancellationToken {
-        self.given.as_ref().unwrap_or_else(|| self.made.get_or_init(CancellationToken::new))
+        self.token.get_or_init(|| self.by_id.as_ref().map_or_else(CancellationToken::new, |c| c.token()))
     }
 
-    fn is_cancelled(&self) -> bool {
-        self.given.as_ref().or(self.made.get()).is_some_and(CancellationToken::is_cancelled)
+    pub(crate) fn is_cancelled(&self) -> bool {
+        match self.token.get() {
+            Some(token) => token.is_cancelled(),
+            None => self.by_id.as_ref().is_some_and(|c| c.is_cancelled()),
+        }
     }
 }
 
@@ -256,7 +265,7 @@ impl ToolContextBuilder {
 
     /// The token that cancels the call.
     pub fn cancellation(mut self, token: CancellationToken) -> Self {
-        self.inner.cancellation = Cancellation::given(Some(token));
+        self.inner.cancellation = Cancellation::given(token);
         self
     }
 

@@ -6,7 +6,7 @@ use crate::protocol::{Era, LoggingLevel, ProtocolVersion};
 use crate::session::{Session, SessionHandle, SessionId};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -38,7 +38,7 @@ struct Inner {
 /// What a connection of many requests keeps between them.
 #[derive(Default)]
 struct Live {
-    in_flight: Mutex<ById<(u64, CancellationToken)>>,
+    in_flight: Mutex<ById<(u64, Arc<RequestCancel>)>>,
     next_call: AtomicU64,
     awaiting: Mutex<ById<oneshot::Sender<Result<Value, ErrorObject>>>>,
     next_server_request: AtomicU64,
@@ -210,20 +210,20 @@ impl Connection {
         self.state(|s| s.log_level = Some(level));
     }
 
-    /// Registers a request as in flight, with the token that cancels it by
-    /// id; the guard removes it again. A request of a
+    /// Registers a request as in flight, with what cancels it by id; the
+    /// guard removes it again. A request of a
     /// [single-request](Connection::single_request) connection is not
-    /// registered and gets no token here (its context makes one if asked).
+    /// registered (its context makes a token if asked).
     pub(crate) fn start(&self, id: &RequestId) -> InFlight {
         if self.inner.single {
-            return InFlight { _entry: None, token: None, context: OnceLock::new() };
+            return InFlight { _entry: None, cancel: None, context: OnceLock::new() };
         }
-        let token = CancellationToken::new();
+        let cancel = Arc::new(RequestCancel::default());
         let live = self.live();
         let call = live.next_call.fetch_add(1, Ordering::Relaxed);
-        lock(&live.in_flight).insert(id.clone(), (call, token.clone()));
+        lock(&live.in_flight).insert(id.clone(), (call, cancel.clone()));
         let entry = Entry { conn: self.clone(), id: id.clone(), call };
-        InFlight { _entry: Some(entry), token: Some(token), context: OnceLock::new() }
+        InFlight { _entry: Some(entry), cancel: Some(cancel), context: OnceLock::new() }
     }
 
     /// Cancels a request in flight; unknown ids are ignored, as the spec says.
@@ -231,8 +231,8 @@ impl Connection {
         let Some(live) = self.inner.live.get() else {
             return false;
         };
-        let token = lock(&live.in_flight).remove(id);
-        token.map(|(_, t)| t.cancel()).is_some()
+        let cancel = lock(&live.in_flight).remove(id);
+        cancel.map(|(_, c)| c.cancel()).is_some()
     }
 
     /// Cancels every request in flight (the client went away).
@@ -240,8 +240,8 @@ impl Connection {
         let Some(live) = self.inner.live.get() else {
             return;
         };
-        let tokens: Vec<_> = lock(&live.in_flight).drain().map(|(_, (_, t))| t).collect();
-        tokens.iter().for_each(CancellationToken::cancel);
+        let cancels: Vec<_> = lock(&live.in_flight).drain().map(|(_, (_, c))| c).collect();
+        cancels.iter().for_each(|c| c.cancel());
     }
 
     /// What the connection keeps between requests, made by the first
@@ -271,15 +271,51 @@ impl WeakConnection {
     }
 }
 
+/// What cancels a request by id: a flag, and a token only once someone
+/// waits for one. Most requests end on their first poll and nobody does:
+/// making, sharing and dropping a `CancellationToken` (each step under its
+/// node's lock) cost more than many a tool.
+#[derive(Default)]
+pub(crate) struct RequestCancel {
+    cancelled: AtomicBool,
+    token: Mutex<Option<CancellationToken>>,
+}
+
+impl RequestCancel {
+    /// Cancels the request, and its token if one was made.
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        if let Some(token) = &*lock(&self.token) {
+            token.cancel();
+        }
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    /// The request's token, made on first use; cancelled already if the
+    /// request is. A `cancel` that comes while it is made either sees the
+    /// token under the lock or has set the flag before this looks.
+    pub(crate) fn token(&self) -> CancellationToken {
+        let mut slot = lock(&self.token);
+        let token = slot.get_or_insert_with(CancellationToken::new).clone();
+        if self.is_cancelled() {
+            token.cancel();
+        }
+        token
+    }
+}
+
 /// A request in flight; deregisters itself when dropped.
 pub(crate) struct InFlight {
     /// Where it is registered (held for its `Drop`); `None` on a
     /// single-request connection.
     _entry: Option<Entry>,
-    /// The token its connection cancels it by, shared with its context;
-    /// `None` on a single-request connection, where nothing can (the
-    /// context makes a token if the handler asks for one).
-    pub(crate) token: Option<CancellationToken>,
+    /// What its connection cancels it by, shared with its context; `None`
+    /// on a single-request connection, where nothing can (the context
+    /// makes a token if the handler asks for one).
+    pub(crate) cancel: Option<Arc<RequestCancel>>,
     /// The handler's context, once made: whoever ends the request early
     /// (a cancellation, a panic, a timeout) can still save its session.
     context: OnceLock<ToolContext>,
@@ -296,25 +332,23 @@ impl InFlight {
         self.context.get()
     }
 
-    /// The request's token: the one it is registered with (its context
-    /// shares it), else its context's; none on a single-request connection
+    /// Resolves when the request is cancelled: by id (the token is made
+    /// now), or through its context; never on a single-request connection
     /// without a context, where nothing can cancel it.
-    fn cancellation(&self) -> Option<&CancellationToken> {
-        self.token.as_ref().or_else(|| self.context().map(ToolContext::cancellation))
-    }
-
-    /// Resolves when the request is cancelled (never without a token).
     pub(crate) async fn cancelled(&self) {
-        match self.cancellation() {
-            Some(token) => token.cancelled().await,
-            None => std::future::pending().await,
+        match (&self.cancel, self.context()) {
+            (Some(cancel), _) => cancel.token().cancelled_owned().await,
+            (None, Some(ctx)) => ctx.cancellation().cancelled().await,
+            (None, None) => std::future::pending().await,
         }
     }
 
     /// Cancels the request (its handler sees it through its context).
     pub(crate) fn cancel(&self) {
-        if let Some(token) = self.cancellation() {
-            token.cancel();
+        match (&self.cancel, self.context()) {
+            (Some(cancel), _) => cancel.cancel(),
+            (None, Some(ctx)) => ctx.cancellation().cancel(),
+            (None, None) => {}
         }
     }
 }
@@ -358,7 +392,7 @@ mod tests {
         let id = RequestId::Number(1);
         let conn = Connection::new(None, None);
         let in_flight = conn.start(&id);
-        assert!(conn.cancel(&id) && in_flight.token.as_ref().is_some_and(CancellationToken::is_cancelled));
+        assert!(conn.cancel(&id) && in_flight.cancel.as_ref().is_some_and(|c| c.is_cancelled()));
         let again = conn.start(&id);
         drop(again);
         assert!(!conn.cancel(&id), "an ended request is deregistered");
@@ -369,6 +403,36 @@ mod tests {
         assert!(!single.resolve(&id, Ok(Value::Null)) && !single.is_subscribed("file:///a"));
         single.push(&Notification::new("notifications/resources/updated", None));
         assert!(single.inner.live.get().is_none(), "nothing is kept for other requests");
-        assert!(in_flight.token.is_none(), "nothing can cancel it by id: no token is made");
+        assert!(in_flight.cancel.is_none(), "nothing can cancel it by id");
+    }
+
+    /// The token is made only when asked for, and is cancelled whether the
+    /// request was cancelled before or after it was made.
+    #[test]
+    fn a_request_token_is_made_on_demand_and_never_misses_a_cancel() {
+        let conn = Connection::new(None, None);
+        let id = RequestId::Number(1);
+        let in_flight = conn.start(&id);
+        let cancel = in_flight.cancel.clone().unwrap();
+        let ctx = crate::context::Cancellation::by_id(Some(cancel.clone()));
+        assert!(!ctx.is_cancelled() && lock(&cancel.token).is_none(), "asking whether it is cancelled makes none");
+        assert!(conn.cancel(&id) && ctx.is_cancelled());
+        assert!(cancel.token().is_cancelled(), "made after the cancel: cancelled");
+
+        let later = RequestCancel::default();
+        let token = later.token();
+        assert!(!token.is_cancelled());
+        later.cancel();
+        assert!(token.is_cancelled(), "made before the cancel: cancelled by it");
+
+        // A cancel racing the token's making (bounded: 200 rounds).
+        for _ in 0..200 {
+            let racing = Arc::new(RequestCancel::default());
+            let other = racing.clone();
+            let canceller = std::thread::spawn(move || other.cancel());
+            let token = racing.token();
+            canceller.join().unwrap();
+            assert!(token.is_cancelled());
+        }
     }
 }

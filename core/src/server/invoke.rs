@@ -54,7 +54,7 @@ impl Call<'_> {
             progress_token: self.scope.progress_token.clone(),
             log_level: self.scope.log_level,
             notify: self.notify.clone(),
-            cancellation: context::Cancellation::given(self.in_flight.token.clone()),
+            cancellation: context::Cancellation::by_id(self.in_flight.cancel.clone()),
             deadline: Instant::now() + timeout,
             channel: self.channel(answers),
             sessions,

@@ -36,6 +36,7 @@ mod tools;
 
 pub use builder::ServerBuilder;
 pub use connection::Connection;
+pub(crate) use connection::RequestCancel;
 pub use era::{stateless_version, unsupported_version};
 pub use router::Reply;
 
