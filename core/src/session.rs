@@ -120,6 +120,14 @@ pub trait Session: Send + Sync {
     /// before a response leaves.
     async fn flush(&self) -> Result<(), SessionError>;
 
+    /// Whether every change made through this value is durable as soon as
+    /// it is made, so that [`Session::flush`] never has anything to do:
+    /// the router then skips the flush after each request (and the clock
+    /// read of its deadline). The default, `false`, always flushes.
+    fn applies_at_once(&self) -> bool {
+        false
+    }
+
     /// A view of this session for one request: its changes are flushed, and
     /// its flush failures reported, apart from those of other requests of
     /// the same session running at the same time. `None` (the default):
@@ -188,6 +196,12 @@ impl SessionHandle {
 
     fn session(&self) -> Result<&Arc<dyn Session>, SessionError> {
         self.inner.as_ref().map_err(|hint| SessionError::NoSession { hint: hint.to_string() })
+    }
+
+    /// Whether a [`SessionHandle::flush`] could have anything to do: there
+    /// is a session, and it does not apply changes at once.
+    pub(crate) fn needs_flush(&self) -> bool {
+        self.inner.as_ref().is_ok_and(|s| !s.applies_at_once())
     }
 
     /// The session's id, when there is a session.

@@ -147,6 +147,11 @@ impl Session for MemorySession {
         Ok(())
     }
 
+    /// Every change is made in the shared state at once.
+    fn applies_at_once(&self) -> bool {
+        true
+    }
+
     /// Ended, or idle past its lifetime when the request arrived (`since`):
     /// `NotFound`; else the request counts as activity at `since` (the clock
     /// is not read again).
@@ -182,7 +187,9 @@ mod tests {
         for t in tasks {
             t.await.unwrap();
         }
-        assert_eq!(SessionHandle::new(session).get::<i64>("n").await.unwrap(), Some(400));
+        // Seen by another handle with no flush: nothing is kept back for one.
+        assert_eq!(SessionHandle::new(session.clone()).get::<i64>("n").await.unwrap(), Some(400));
+        assert!(session.applies_at_once());
     }
 
     #[tokio::test]

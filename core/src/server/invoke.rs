@@ -172,8 +172,8 @@ pub(super) const FLUSH_GRACE: Duration = Duration::from_secs(2);
 /// Flushes the call's session within its deadline (or a short grace after
 /// it): a slow or throttled store cannot hold the response forever.
 pub(super) async fn bounded_flush(ctx: &ToolContext) -> Result<(), crate::SessionError> {
-    if ctx.session().id().is_none() {
-        // No session, nothing to save (and no clock to read).
+    if !ctx.session().needs_flush() {
+        // No session, or one with nothing ever left to save (and no clock to read).
         return Ok(());
     }
     let limit = std::cmp::max(ctx.deadline(), Instant::now() + FLUSH_GRACE);

@@ -24,6 +24,7 @@ pub(super) struct Recorder {
     saved: Mutex<SessionState>,
     flushes: Mutex<u32>,
     fail: bool,
+    at_once: bool,
 }
 
 impl Recorder {
@@ -34,7 +35,14 @@ impl Recorder {
             saved: Mutex::default(),
             flushes: Mutex::new(0),
             fail,
+            at_once: false,
         }
+    }
+
+    /// Claims to apply every change at once ([`Session::applies_at_once`]).
+    fn applying_at_once(mut self, at_once: bool) -> Self {
+        self.at_once = at_once;
+        self
     }
 
     fn saved(&self, key: &str) -> Option<Value> {
@@ -73,6 +81,9 @@ impl Session for Recorder {
         let changes = std::mem::take(&mut *self.pending.lock().unwrap());
         self.saved.lock().unwrap().extend(changes);
         Ok(())
+    }
+    fn applies_at_once(&self) -> bool {
+        self.at_once
     }
 }
 
@@ -205,4 +216,20 @@ async fn a_failed_save_wins_over_the_handlers_error() {
     let r = result(failed.await.unwrap());
     assert_eq!(r["isError"], true, "{r}");
     assert!(r["content"][0]["text"].as_str().unwrap().contains("state was not saved"), "{r}");
+}
+
+/// A session that applies its changes at once is never asked to flush; any
+/// other is, once per call.
+#[tokio::test]
+async fn only_sessions_that_keep_changes_back_are_flushed() {
+    for (at_once, flushes) in [(false, 1), (true, 0)] {
+        let session = Arc::new(Recorder::new("s", false).applying_at_once(at_once));
+        let tool = NoteAndWait { name: "fail", entered: Arc::new(Notify::new()), fail: true };
+        let server = Server::builder("test", "1").tool(tool).build();
+        let conn = Connection::resumed(session.clone(), None, ProtocolVersion::V2025_11_25);
+        let call =
+            server.handle(&conn, request(1, "tools/call", json!({"name": "fail"})), Arc::new(Collect::default()));
+        assert_eq!(result(call.await.unwrap())["isError"], true);
+        assert_eq!(*session.flushes.lock().unwrap(), flushes, "applies at once: {at_once}");
+    }
 }
