@@ -18,7 +18,8 @@ pub(crate) enum BodyError<E> {
 /// when its declared length already does. A body that arrives as one frame,
 /// as a small request's does, is returned as it is: no copy and no list of
 /// chunks (`BodyExt::collect` keeps a `VecDeque` of them, ~500 instructions
-/// per request more).
+/// per request more). A body that says it has ended (hyper's, once its
+/// declared length has arrived) is not polled again to be told so.
 pub(crate) async fn read<B: Body<Data = Bytes>>(body: B, limit: usize) -> Result<Bytes, BodyError<B::Error>> {
     let mut body = pin!(body);
     let declared = usize::try_from(body.size_hint().lower()).unwrap_or(usize::MAX);
@@ -27,7 +28,8 @@ pub(crate) async fn read<B: Body<Data = Bytes>>(body: B, limit: usize) -> Result
     }
     let mut first = Bytes::new();
     let mut joined: Option<BytesMut> = None;
-    while let Some(frame) = body.frame().await {
+    while !body.is_end_stream() {
+        let Some(frame) = body.frame().await else { break };
         // Trailers carry no body bytes.
         let Ok(data) = frame.map_err(BodyError::Read)?.into_data() else { continue };
         let total = joined.as_ref().map_or(first.len(), BytesMut::len) + data.len();
@@ -84,6 +86,32 @@ mod tests {
         assert!(matches!(read(frames(&[b"abcdef"]), 5).await, Err(BodyError::TooLarge)));
         // A declared length over the limit is refused before any frame is read.
         assert!(matches!(read(Full::new(Bytes::from_static(b"abcdef")), 5).await, Err(BodyError::TooLarge)));
+    }
+
+    /// One frame, then the end: polled again, it panics.
+    struct Ends(Option<Bytes>);
+
+    impl Body for Ends {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+            let data = self.0.take().expect("polled after it said it had ended");
+            std::task::Poll::Ready(Some(Ok(Frame::data(data))))
+        }
+
+        fn is_end_stream(&self) -> bool {
+            self.0.is_none()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_has_ended_is_not_polled_again() {
+        let body = read(Ends(Some(Bytes::from_static(b"{}"))), 5).await.unwrap();
+        assert_eq!(body, Bytes::from_static(b"{}"));
     }
 
     #[tokio::test]
