@@ -38,6 +38,20 @@ impl SessionId {
     }
 }
 
+/// Looked up by the text of a header, without copying it: a `SessionId`
+/// hashes and compares as its text does.
+///
+/// ```
+/// use lambda_mcp_core::SessionId;
+/// let live = std::collections::HashMap::from([(SessionId::new("9f2c"), 1)]);
+/// assert_eq!(live.get("9f2c"), Some(&1));
+/// ```
+impl std::borrow::Borrow<str> for SessionId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -239,14 +239,14 @@ impl McpHttp {
         mode: Mode,
     ) -> Result<Response<McpBody>, Response<McpBody>> {
         let since = Instant::now();
-        let (id, conn) = self.session(headers, principal, version, since).await?;
+        let conn = self.session(headers, principal, version, since).await?;
         let (notify, notes) = respond::sink(self.inner.config.streaming);
         let reply = self.inner.server.handle_incoming(&conn, incoming, notify);
         let gone = Arc::new(AtomicBool::new(false));
         let (mcp, flag) = (self.clone(), gone.clone());
         let checked = async move {
             let reply = reply.await;
-            if !mcp.inner.registry.confirm(&conn, &id, since).await {
+            if !mcp.inner.registry.confirm(&conn, since).await {
                 flag.store(true, Ordering::Release);
             }
             reply
@@ -269,8 +269,8 @@ impl McpHttp {
         }
         guard::get_headers(headers)?;
         let since = Instant::now();
-        let (id, conn) = self.session(headers, principal.as_ref(), version, since).await?;
-        if !self.inner.registry.confirm(&conn, &id, since).await {
+        let conn = self.session(headers, principal.as_ref(), version, since).await?;
+        if !self.inner.registry.confirm(&conn, since).await {
             return Err(unknown_session());
         }
         Ok(respond::sse(self.inner.closing.stream(conn.attach_stream())))
@@ -286,7 +286,8 @@ impl McpHttp {
             return Err(reply::method_not_allowed("POST"));
         }
         // Only the session's owner may end it.
-        let (id, _) = self.session(headers, principal.as_ref(), version, Instant::now()).await?;
+        self.session(headers, principal.as_ref(), version, Instant::now()).await?;
+        let id = SessionId::new(session_id(headers)?);
         match self.inner.registry.end(&self.inner.server, &id).await {
             Ok(true) => Ok(reply::status(StatusCode::OK)),
             Ok(false) => Err(reply::refuse(StatusCode::NOT_FOUND, "Not Found: unknown session")),
@@ -301,21 +302,20 @@ impl McpHttp {
         principal: Option<&Principal>,
         version: ProtocolVersion,
         now: Instant,
-    ) -> Result<(SessionId, Connection), Response<McpBody>> {
+    ) -> Result<Connection, Response<McpBody>> {
         let id = session_id(headers)?;
-        match self.inner.registry.find(&self.inner.server, &id, principal, version, now).await {
-            Ok(conn) => Ok((id, conn)),
+        match self.inner.registry.find(&self.inner.server, id, principal, version, now).await {
+            Ok(conn) => Ok(conn),
             Err(Lookup::Unknown) => Err(unknown_session()),
             Err(Lookup::Store(e)) => Err(store_failure(&e, None, "the session could not be read")),
         }
     }
 }
 
-fn session_id(headers: &Inbound<'_>) -> Result<SessionId, Response<McpBody>> {
+/// The `Mcp-Session-Id` header's text (looked up without a copy).
+fn session_id<'h>(headers: &Inbound<'h>) -> Result<&'h str, Response<McpBody>> {
     let value = headers.session_id.and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
-    value
-        .map(SessionId::new)
-        .ok_or_else(|| reply::refuse(StatusCode::BAD_REQUEST, "Bad Request: the Mcp-Session-Id header is required"))
+    value.ok_or_else(|| reply::refuse(StatusCode::BAD_REQUEST, "Bad Request: the Mcp-Session-Id header is required"))
 }
 
 /// Stateless-era errors that the transport reports with a status: an

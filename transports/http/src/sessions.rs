@@ -89,7 +89,7 @@ impl Registry {
     pub(crate) async fn find(
         &self,
         server: &Server,
-        id: &SessionId,
+        id: &str,
         principal: Option<&Principal>,
         version: ProtocolVersion,
         now: Instant,
@@ -100,19 +100,20 @@ impl Registry {
         let Some(store) = server.sessions() else {
             return Err(Lookup::Unknown);
         };
-        let session = match store.open(id, principal).await {
+        let id = SessionId::new(id);
+        let session = match store.open(&id, principal).await {
             Ok(session) => session,
             Err(SessionError::NotFound(_) | SessionError::Forbidden(_)) => return Err(Lookup::Unknown),
             Err(e) => return Err(Lookup::Store(e)),
         };
         let conn = server.resume(session, principal.cloned(), version);
-        self.lock().insert(id.clone(), Entry { conn: conn.clone(), used: now });
+        self.lock().insert(id, Entry { conn: conn.clone(), used: now });
         Ok(conn)
     }
 
     /// The session's connection in this process, unless it has been idle
     /// here for the session's lifetime (then the store decides).
-    fn local(&self, id: &SessionId, principal: Option<&Principal>, now: Instant) -> Result<Option<Connection>, Lookup> {
+    fn local(&self, id: &str, principal: Option<&Principal>, now: Instant) -> Result<Option<Connection>, Lookup> {
         let mut live = self.lock();
         let Some(entry) = live.get_mut(id) else { return Ok(None) };
         if now.saturating_duration_since(entry.used) >= self.idle {
@@ -128,13 +129,15 @@ impl Registry {
 
     /// Confirms, after a request that arrived at `since`, that its session
     /// still exists (see the module docs); `false` when it was ended or has
-    /// expired, and is now forgotten here.
-    pub(crate) async fn confirm(&self, conn: &Connection, id: &SessionId, since: Instant) -> bool {
+    /// expired, and is now forgotten here. (A connection without a session
+    /// store has nothing to confirm; one with a session is kept here under
+    /// its session's id.)
+    pub(crate) async fn confirm(&self, conn: &Connection, since: Instant) -> bool {
         let Some(session) = conn.session() else { return true };
         match lambda_mcp_core::timer::timeout(CONFIRM_LIMIT, session.confirm(since)).await {
             Ok(Ok(())) => true,
             Ok(Err(SessionError::NotFound(_) | SessionError::Forbidden(_))) => {
-                self.forget(id);
+                self.forget(session.id());
                 false
             }
             Ok(Err(e)) => {
