@@ -39,9 +39,10 @@ impl ProtocolVersion {
     /// The version assumed for an HTTP request without `MCP-Protocol-Version`.
     pub const HTTP_DEFAULT: ProtocolVersion = Self::V2025_03_26;
 
-    /// Looks a version string up among the supported ones.
+    /// Looks a version string up among the supported ones, newest first
+    /// (what most clients send).
     pub fn parse(s: &str) -> Option<ProtocolVersion> {
-        Self::ALL.into_iter().find(|v| v.0 == s)
+        Self::ALL.into_iter().rev().find(|v| v.0 == s)
     }
 
     /// The version string.

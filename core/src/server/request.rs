@@ -108,13 +108,14 @@ pub(crate) enum Method {
 impl Method {
     /// The method named `name`, if the server serves it in any era.
     pub(crate) fn of(name: &str) -> Option<Method> {
+        // Compared in this order: the request an exchange is mostly made of first.
         Some(match name {
+            tools::methods::CALL => Method::CallTool,
             lifecycle::methods::INITIALIZE => Method::Initialize,
             lifecycle::methods::PING => Method::Ping,
             discovery::methods::DISCOVER => Method::Discover,
             logging::methods::SET_LEVEL => Method::SetLevel,
             tools::methods::LIST => Method::ListTools,
-            tools::methods::CALL => Method::CallTool,
             resources::methods::LIST => Method::ListResources,
             resources::methods::TEMPLATES_LIST => Method::ListResourceTemplates,
             resources::methods::READ => Method::ReadResource,

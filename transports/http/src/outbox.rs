@@ -4,6 +4,7 @@
 
 use lambda_mcp_core::jsonrpc::Message;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use tokio::sync::Notify;
 
@@ -13,6 +14,9 @@ const CAPACITY: usize = 64;
 #[derive(Default)]
 pub(crate) struct Outbox {
     queue: Mutex<VecDeque<Message>>,
+    /// Whether anything was ever queued: most requests queue nothing, and
+    /// the check after their result then takes no lock.
+    used: AtomicBool,
     arrived: Notify,
     drained: Notify,
 }
@@ -26,6 +30,7 @@ impl Outbox {
                 let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
                 if queue.len() < CAPACITY {
                     queue.push_back(message.take().expect("pushed once"));
+                    self.used.store(true, Ordering::Release);
                     drop(queue);
                     self.arrived.notify_one();
                     return;
@@ -35,8 +40,12 @@ impl Outbox {
         }
     }
 
-    /// The next message, if one is waiting.
+    /// The next message, if one is waiting. (A push on another thread that
+    /// the caller has not synchronised with may be seen on a later call.)
     pub(crate) fn try_pop(&self) -> Option<Message> {
+        if !self.used.load(Ordering::Acquire) {
+            return None;
+        }
         let message = self.queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
         if message.is_some() {
             self.drained.notify_one();
