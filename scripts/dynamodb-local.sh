@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 DIR="$PWD/tests/dynamodb"
 
 java_major() {
-    java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1
+    java -XX:-UsePerfData -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1
 }
 
 # The package bundles the jar as lib/dynamodb_local_<release date>/DynamoDBLocal.jar.
@@ -66,7 +66,9 @@ run)
     else
         storage=(-inMemory)
     fi
-    jvm=(-Djava.library.path="$L/DynamoDBLocal_lib")
+    # -XX:-UsePerfData: no /tmp/hsperfdata_$USER/PID file, which a JVM
+    # stopped by SIGKILL (as the tests stop it) leaves behind.
+    jvm=(-XX:-UsePerfData -Djava.library.path="$L/DynamoDBLocal_lib")
     if [ -n "${DYNAMODB_LOCAL_TMPDIR:-}" ]; then
         mkdir -p "$DYNAMODB_LOCAL_TMPDIR"
         jvm+=(-Djava.io.tmpdir="$DYNAMODB_LOCAL_TMPDIR")

@@ -192,6 +192,17 @@ mod tests {
         let tmp = local.jvm_tmp();
         let files: Vec<_> = std::fs::read_dir(&tmp).expect("the JVM's temporary directory").collect();
         assert!(!files.is_empty(), "the JVM's files are in {}", tmp.display());
+        // Nor its performance data file, which the JVM writes to
+        // /tmp/hsperfdata_<user>/<pid> whatever its temporary directory.
+        let pid = local.child.as_ref().expect("running").id().to_string();
+        let perf_data: Vec<_> = std::fs::read_dir("/tmp")
+            .expect("/tmp")
+            .flatten()
+            .filter(|d| d.file_name().to_string_lossy().starts_with("hsperfdata_"))
+            .map(|d| d.path().join(&pid))
+            .filter(|f| f.exists())
+            .collect();
+        assert!(perf_data.is_empty(), "{perf_data:?}");
         local.stop();
         assert!(!tmp.exists(), "{} is removed", tmp.display());
     }
