@@ -283,7 +283,7 @@ impl Response {
     /// The length of what [`Response::write_json`] writes, when known
     /// beforehand (always, but for a string id with escapes): a buffer of
     /// exactly that size becomes a `Bytes` without another allocation.
-    pub fn json_len(&self) -> Option<usize> {
+    pub(crate) fn json_len(&self) -> Option<usize> {
         Some(RESPONSE_HEAD.len() + self.id.json_len()? + RESPONSE_RESULT.len() + self.result.as_bytes().len() + 1)
     }
 }

@@ -31,14 +31,21 @@ pub enum Reply {
 impl Reply {
     /// The reply as JSON text.
     pub fn to_json(&self) -> String {
+        String::from_utf8(self.to_json_vec()).expect("serde_json writes UTF-8")
+    }
+
+    /// The reply as JSON text in bytes (a transport's body), in a buffer of
+    /// exactly its size when that is known beforehand: a `Bytes` then takes
+    /// it as it is, with no shared header to allocate.
+    pub fn to_json_vec(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.json_len().unwrap_or(REPLY_CAPACITY));
         self.write_json(&mut out);
-        String::from_utf8(out).expect("serde_json writes UTF-8")
+        out
     }
 
     /// The length of [`Reply::write_json`]'s text when known beforehand: a
     /// single response's ([`Response::json_len`]).
-    pub fn json_len(&self) -> Option<usize> {
+    fn json_len(&self) -> Option<usize> {
         match self {
             Reply::Single(Message::Response(r)) => r.json_len(),
             _ => None,

@@ -126,20 +126,12 @@ fn event_of(m: &Message) -> Bytes {
     sse_event(&serde_json::to_string(m).expect("messages serialise"))
 }
 
-/// Room for a typical JSON answer, so that serialising it rarely grows the
-/// buffer.
-const BODY_CAPACITY: usize = 256;
-
 /// The whole answer at once: JSON, or SSE if notifications preceded it.
 fn buffered(notes: Vec<Message>, done: Option<Reply>) -> Response<McpBody> {
     if notes.is_empty() {
         return match done {
             Some(done) => {
-                // Exactly sized when possible: `Bytes` then takes the buffer
-                // as it is, with no shared header to allocate.
-                let mut body = Vec::with_capacity(done.json_len().unwrap_or(BODY_CAPACITY));
-                done.write_json(&mut body);
-                let mut response = reply::json(StatusCode::OK, body);
+                let mut response = reply::json(StatusCode::OK, done.to_json_vec());
                 if let Reply::Single(Message::Error(e)) = &done {
                     // Lets the transport pick a status for this error.
                     response.extensions_mut().insert(e.error.code);
