@@ -202,8 +202,10 @@ impl Connection {
         WeakConnection(Arc::downgrade(&self.inner))
     }
 
-    pub(crate) fn log_level(&self) -> Option<LoggingLevel> {
-        self.state(|s| s.log_level)
+    /// The negotiated version and the level set by `logging/setLevel`,
+    /// under one lock: every handshake-era request asks for both.
+    pub(crate) fn version_and_log_level(&self) -> (Option<ProtocolVersion>, Option<LoggingLevel>) {
+        self.state(|s| (s.version, s.log_level))
     }
 
     pub(crate) fn set_log_level(&self, level: LoggingLevel) {

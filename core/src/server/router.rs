@@ -197,14 +197,15 @@ impl Server {
                     capabilities: None,
                 })
             }
-            Ok(None) => match conn.protocol_version() {
-                Some(version) => Ok(RequestScope {
+            // The version and the log level in one look at the connection.
+            Ok(None) => match conn.version_and_log_level() {
+                (Some(version), log_level) => Ok(RequestScope {
                     version,
-                    log_level: conn.log_level(),
+                    log_level,
                     progress_token: era::progress_token(&meta),
                     capabilities: None,
                 }),
-                None => Err(not_initialized(&method)),
+                (None, _) => Err(not_initialized(&method)),
             },
         };
         let in_flight = conn.start(&id);
