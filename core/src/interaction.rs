@@ -83,8 +83,10 @@ pub(crate) enum Channel {
     /// Nobody to ask (tests, hand-built contexts).
     #[default]
     None,
-    /// Handshake era: server → client requests on this connection.
-    Live { conn: Connection, capabilities: Arc<Map<String, Value>> },
+    /// Handshake era: server → client requests on this connection (whose
+    /// client capabilities, declared once by `initialize`, are read when
+    /// the call asks: most calls never do).
+    Live { conn: Connection },
     /// Stateless era: answers gathered over input-required rounds (held
     /// in the context itself: no allocation of its own per call).
     Rounds(Rounds),
@@ -133,7 +135,8 @@ impl Channel {
         match self {
             Channel::None => Err(Asked::Failed("this call has no client to ask".into())),
             Channel::Rounds(rounds) => rounds.ask(requests),
-            Channel::Live { conn, capabilities } => {
+            Channel::Live { conn } => {
+                let capabilities = conn.client_capabilities();
                 if let Some(missing) = requests.iter().find(|r| !capabilities.contains_key(r.capability())) {
                     return Err(Asked::Missing(missing.capability()));
                 }

@@ -64,7 +64,7 @@ impl Call<'_> {
     fn channel(&self, answers: Map<String, Value>) -> Channel {
         match &self.scope.capabilities {
             Some(capabilities) => Channel::Rounds(Rounds::new(capabilities.clone(), answers)),
-            None => Channel::Live { conn: self.conn.clone(), capabilities: self.conn.client_capabilities() },
+            None => Channel::Live { conn: self.conn.clone() },
         }
     }
 }
