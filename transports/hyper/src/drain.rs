@@ -15,7 +15,7 @@ use hyper_util::server::graceful::GracefulConnection;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Waker;
@@ -24,11 +24,11 @@ use tokio::sync::mpsc;
 /// A connection that can be told to finish what it is doing and close:
 /// hyper's connections, and the stand-ins of the tests.
 pub(crate) trait Stop: Future {
-    fn stop(self: std::pin::Pin<&mut Self>);
+    fn stop(self: Pin<&mut Self>);
 }
 
 impl<C: GracefulConnection> Stop for C {
-    fn stop(self: std::pin::Pin<&mut Self>) {
+    fn stop(self: Pin<&mut Self>) {
         self.graceful_shutdown();
     }
 }
@@ -124,7 +124,6 @@ impl Drain {
 mod tests {
     use super::*;
     use futures_util::task::{waker, ArcWake};
-    use std::pin::Pin;
     use std::sync::atomic::AtomicUsize;
     use std::task::{Context, Poll};
     use std::time::Duration;
